@@ -1,0 +1,39 @@
+namespace Orleans.Barrier;
+
+/// <summary>
+/// The grain behind one barrier, keyed by the barrier's name. Participants use it through
+/// <see cref="IDistributedBarrier"/>; the methods here are the wire protocol that handle speaks.
+/// </summary>
+[Alias("Orleans.Barrier.IBarrierGrain")]
+public interface IBarrierGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Registers the arrival (once per arrival id) and holds the call until the arrival is released, broken or
+    /// cancelled, or until the request's poll interval runs out, whichever is first.
+    /// </summary>
+    [Alias("Wait")]
+    Task<ArrivalOutcome> WaitAsync(ArrivalRequest request);
+
+    /// <summary>
+    /// Removes the arrival if it is still waiting. If a release or a break got there first, returns that outcome
+    /// instead, so a participant never loses an index the barrier already gave it.
+    /// </summary>
+    [Alias("Cancel")]
+    Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, int parties);
+
+    /// <summary>Returns the barrier to an empty, filling state; current waiters fail with <see cref="BrokenBarrierReason.Reset"/>.</summary>
+    /// <param name="parties">The party count the caller expects, or <see langword="null"/> to accept the barrier's own (the barrier must then exist).</param>
+    [Alias("Reset")]
+    Task ResetAsync(int? parties);
+
+    /// <summary>Breaks the barrier; current and later waiters fail with <see cref="BrokenBarrierReason.Aborted"/> until a reset.</summary>
+    /// <param name="parties">The party count the caller expects, or <see langword="null"/> to accept the barrier's own (the barrier must then exist).</param>
+    [Alias("Abort")]
+    Task AbortAsync(int? parties);
+
+    /// <summary>Takes a snapshot of the barrier.</summary>
+    /// <param name="parties">The party count the caller expects, or <see langword="null"/> to only look.</param>
+    /// <returns>The status, or <see langword="null"/> when <paramref name="parties"/> is null and the barrier has never been used.</returns>
+    [Alias("GetStatus")]
+    Task<BarrierStatus?> GetStatusAsync(int? parties);
+}

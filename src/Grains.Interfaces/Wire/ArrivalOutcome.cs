@@ -1,0 +1,16 @@
+namespace Orleans.Barrier;
+
+/// <summary>The barrier grain's answer to a wait or a cancellation.</summary>
+/// <param name="Kind">What became of the arrival.</param>
+/// <param name="Index">The release index when <see cref="Kind"/> is <see cref="ArrivalOutcomeKind.Released"/>; otherwise -1.</param>
+/// <param name="Phase">The barrier's phase: for a release, the phase number the release completed (1 for the first release).</param>
+/// <param name="Reason">Why the barrier broke when <see cref="Kind"/> is <see cref="ArrivalOutcomeKind.Broken"/>.</param>
+/// <param name="Incarnation">The barrier incarnation that answered; the handle sends it back with the next re-issue.</param>
+[GenerateSerializer, Immutable]
+[Alias("Orleans.Barrier.ArrivalOutcome")]
+public sealed record ArrivalOutcome(
+    [property: Id(0)] ArrivalOutcomeKind Kind,
+    [property: Id(1)] int Index,
+    [property: Id(2)] long Phase,
+    [property: Id(3)] BrokenBarrierReason? Reason,
+    [property: Id(4)] Guid Incarnation);

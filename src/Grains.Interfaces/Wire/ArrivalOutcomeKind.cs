@@ -1,0 +1,22 @@
+namespace Orleans.Barrier;
+
+/// <summary>What has become of an arrival.</summary>
+[GenerateSerializer]
+[Alias("Orleans.Barrier.ArrivalOutcomeKind")]
+public enum ArrivalOutcomeKind
+{
+    /// <summary>Still waiting; the handle re-issues the wait with the same arrival id.</summary>
+    Pending,
+
+    /// <summary>Released with an index.</summary>
+    Released,
+
+    /// <summary>The barrier broke while (or before) the arrival waited.</summary>
+    Broken,
+
+    /// <summary>The arrival was removed by a cancellation before any release counted it.</summary>
+    Cancelled,
+
+    /// <summary>The incarnation that took the arrival no longer knows it: its outcome was answered and has expired.</summary>
+    Unknown,
+}

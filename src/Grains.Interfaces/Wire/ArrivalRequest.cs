@@ -1,0 +1,26 @@
+namespace Orleans.Barrier;
+
+/// <summary>One (possibly re-issued) wait sent by a participant's handle to the barrier grain.</summary>
+/// <param name="Id">The arrival's id; the same for every re-issue of one <c>WaitAsync</c>.</param>
+/// <param name="Parties">The party count the participant expects; a mismatch fails the call.</param>
+/// <param name="Timeout">
+/// How long after it is first seen this arrival may wait before the barrier breaks with
+/// <see cref="BrokenBarrierReason.Timeout"/>; <see langword="null"/> waits without a limit.
+/// </param>
+/// <param name="MaxPoll">
+/// The longest the grain may hold this call before answering <see cref="ArrivalOutcomeKind.Pending"/>; the
+/// handle picks it below its own response timeout. <see langword="null"/> lets the grain choose.
+/// </param>
+/// <param name="Incarnation">
+/// The barrier incarnation that answered this arrival's previous attempt, or <see langword="null"/> on the
+/// first attempt. A re-issue whose arrival is unknown to the same incarnation has already been answered and
+/// forgotten; one that reaches a new incarnation (the previous one was lost with its silo) re-attaches.
+/// </param>
+[GenerateSerializer, Immutable]
+[Alias("Orleans.Barrier.ArrivalRequest")]
+public sealed record ArrivalRequest(
+    [property: Id(0)] ArrivalId Id,
+    [property: Id(1)] int Parties,
+    [property: Id(2)] TimeSpan? Timeout,
+    [property: Id(3)] TimeSpan? MaxPoll,
+    [property: Id(4)] Guid? Incarnation);

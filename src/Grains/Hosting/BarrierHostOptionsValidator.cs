@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+
+namespace Orleans.Barrier;
+
+/// <summary>Rejects nonsensical <see cref="BarrierHostOptions"/> when the silo starts, not at the first wait.</summary>
+internal sealed class BarrierHostOptionsValidator : IValidateOptions<BarrierHostOptions>
+{
+    public ValidateOptionsResult Validate(string? name, BarrierHostOptions options)
+    {
+        var failures = new List<string>();
+        if (options.DefaultPollInterval is { } poll && poll <= TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(BarrierHostOptions.DefaultPollInterval)} must be positive; got {poll}.");
+        }
+
+        if (options.MaxPollInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(BarrierHostOptions.MaxPollInterval)} must be positive; got {options.MaxPollInterval}.");
+        }
+
+        if (options.ResultRetention < TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(BarrierHostOptions.ResultRetention)} must be zero or more; got {options.ResultRetention}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Hosting;
+using Orleans.Serialization;
+
+namespace Orleans.Barrier;
+
+/// <summary>The one door in: switches barrier hosting on for a silo.</summary>
+public static class BarrierSiloBuilderExtensions
+{
+    /// <summary>Lets this silo host barrier grains, with default <see cref="BarrierHostOptions"/>. Idempotent.</summary>
+    public static ISiloBuilder AddBarriers(this ISiloBuilder builder) => builder.AddBarriers(static _ => { });
+
+    /// <summary>Lets this silo host barrier grains. Idempotent; every call's <paramref name="configure"/> is applied.</summary>
+    public static ISiloBuilder AddBarriers(this ISiloBuilder builder, Action<BarrierHostOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        var services = builder.Services;
+        services.Configure(configure);
+        if (services.Any(s => s.ServiceType == typeof(BarrierHostingMarker)))
+        {
+            return builder;
+        }
+
+        services.AddSingleton<BarrierHostingMarker>();
+        services.AddOptions<BarrierHostOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BarrierHostOptions>, BarrierHostOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Register the grain and wire types explicitly, so hosting works even when the silo's own project
+        // does not run the Orleans code generator.
+        services.AddSerializer(serializer => serializer
+            .AddAssembly(typeof(BarrierGrain).Assembly)
+            .AddAssembly(typeof(IBarrierGrain).Assembly));
+        return builder;
+    }
+
+    /// <summary>Marks a service collection that already has barrier hosting, so a second call adds nothing twice.</summary>
+    private sealed class BarrierHostingMarker;
+}
