@@ -17,4 +17,8 @@ public sealed record BarrierStatus(
 {
     /// <summary>Whether the barrier is broken (aborted or timed out) and fails every wait until reset.</summary>
     public bool IsBroken => State == BarrierState.Broken;
+
+    /// <summary>The silo that hosts the barrier's grain (its runtime identity), or <see langword="null"/> if not known.</summary>
+    [Id(5)]
+    public string? HostSilo { get; init; }
 }

@@ -17,6 +17,8 @@ namespace Orleans.Barrier;
 [Reentrant]
 internal sealed partial class BarrierGrain : Grain, IBarrierGrain
 {
+    private static readonly TimeSpan MaxTimerDue = TimeSpan.FromDays(1);
+
     // A new activation is a new incarnation: a poll that was answered by an earlier one re-attaches here.
     private readonly Guid _incarnation = Guid.NewGuid();
     private readonly Dictionary<ArrivalId, TaskCompletionSource<ArrivalResult>> _pollsByArrival = [];
@@ -103,7 +105,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain
     public Task<BarrierStatus?> GetStatusAsync(int? parties)
     {
         var machine = parties is { } p ? GetOrCreateMachine(p) : _machine;
-        return Task.FromResult(machine?.GetStatus());
+        return Task.FromResult(machine?.GetStatus() is { } status ? status with { HostSilo = RuntimeIdentity } : null);
     }
 
     private BarrierStateMachine GetOrCreateMachine(int parties)
@@ -159,8 +161,9 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain
             return;
         }
 
+        // Timers cannot be set weeks ahead; an early tick finds nothing overdue and re-arms from here.
         var due = deadline - _time.GetUtcNow();
-        due = due < TimeSpan.Zero ? TimeSpan.Zero : due;
+        due = due < TimeSpan.Zero ? TimeSpan.Zero : Min(due, MaxTimerDue);
         if (_deadlineTimer is null)
         {
             _deadlineTimer = this.RegisterGrainTimer(

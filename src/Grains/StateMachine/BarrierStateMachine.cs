@@ -85,29 +85,44 @@ internal sealed class BarrierStateMachine
         AssertInvariants();
         ForgetExpiredResults(now);
 
+        // A deadline that passed before its timer fired still wins: this arrival must not complete a party
+        // that should already have broken.
+        var overdue = BreakIfOverdue(now);
         if (_waitingById.ContainsKey(arrival))
         {
             return BarrierTransition.Only(ArrivalResult.Pending(Phase));
         }
 
+        if (overdue.Count > 0 || _finished.ContainsKey(arrival) || mustBeKnown || State == BarrierState.Broken)
+        {
+            var result = ArriveAtSettled(arrival, now, mustBeKnown);
+            return new BarrierTransition(result, overdue);
+        }
+
+        return ArriveAndWait(arrival, timeout, now);
+    }
+
+    private ArrivalResult ArriveAtSettled(ArrivalId arrival, DateTimeOffset now, bool mustBeKnown)
+    {
         if (_finished.TryGetValue(arrival, out var finished))
         {
-            return BarrierTransition.Only(finished);
+            return finished;
         }
 
         if (mustBeKnown)
         {
-            return BarrierTransition.Only(ArrivalResult.Unknown(Phase));
+            return ArrivalResult.Unknown(Phase);
         }
 
-        if (State == BarrierState.Broken)
-        {
-            var broken = ArrivalResult.Broken(_brokenReason, Phase);
-            Remember(arrival, broken, now);
-            return BarrierTransition.Only(broken);
-        }
+        Debug.Assert(State == BarrierState.Broken, "Only a broken barrier refuses a new arrival.");
+        var broken = ArrivalResult.Broken(_brokenReason, Phase);
+        Remember(arrival, broken, now);
+        return broken;
+    }
 
-        var deadline = timeout is { } t ? now + t : (DateTimeOffset?)null;
+    private BarrierTransition ArriveAndWait(ArrivalId arrival, TimeSpan? timeout, DateTimeOffset now)
+    {
+        var deadline = DeadlineAfter(now, timeout);
         var node = _waiting.AddLast(new WaitingArrival(arrival, deadline));
         _waitingById.Add(arrival, node);
         if (deadline is { } d && (NextDeadline is null || d < NextDeadline))
@@ -140,6 +155,13 @@ internal sealed class BarrierStateMachine
         AssertInvariants();
         ForgetExpiredResults(now);
 
+        var overdue = BreakIfOverdue(now);
+        if (overdue.Count > 0)
+        {
+            var result = _finished.TryGetValue(arrival, out var broken) ? broken : RememberCancelled(arrival, now);
+            return new BarrierTransition(result, overdue);
+        }
+
         if (_waitingById.Remove(arrival, out var node))
         {
             _waiting.Remove(node);
@@ -153,7 +175,18 @@ internal sealed class BarrierStateMachine
             return new BarrierTransition(cancelled, [new ArrivalCompletion(arrival, cancelled)]);
         }
 
-        return BarrierTransition.Only(_finished.TryGetValue(arrival, out var finished) ? finished : ArrivalResult.Cancelled(Phase));
+        return BarrierTransition.Only(_finished.TryGetValue(arrival, out var finished) ? finished : RememberCancelled(arrival, now));
+    }
+
+    /// <summary>
+    /// A cancellation can overtake its own arrival on the wire; remembering it as cancelled makes the late
+    /// arrival a no-op instead of a ghost that takes a place in the party.
+    /// </summary>
+    private ArrivalResult RememberCancelled(ArrivalId arrival, DateTimeOffset now)
+    {
+        var cancelled = ArrivalResult.Cancelled(Phase);
+        Remember(arrival, cancelled, now);
+        return cancelled;
     }
 
     /// <summary>Back to empty and filling; every waiter fails with <see cref="BrokenBarrierReason.Reset"/>. Mends a broken barrier.</summary>
@@ -181,9 +214,22 @@ internal sealed class BarrierStateMachine
     {
         AssertInvariants();
         ForgetExpiredResults(now);
-        return NextDeadline <= now
-            ? new BarrierTransition(ArrivalResult.Pending(Phase), Break(BrokenBarrierReason.Timeout, now))
-            : BarrierTransition.Only(ArrivalResult.Pending(Phase));
+        return new BarrierTransition(ArrivalResult.Pending(Phase), BreakIfOverdue(now));
+    }
+
+    private List<ArrivalCompletion> BreakIfOverdue(DateTimeOffset now)
+        => NextDeadline <= now ? Break(BrokenBarrierReason.Timeout, now) : [];
+
+    /// <summary>The moment a wait of <paramref name="timeout"/> from <paramref name="now"/> runs out; null for no limit or beyond the calendar.</summary>
+    private static DateTimeOffset? DeadlineAfter(DateTimeOffset now, TimeSpan? timeout)
+    {
+        if (timeout is not { } t || t == Timeout.InfiniteTimeSpan)
+        {
+            return null;
+        }
+
+        Debug.Assert(t >= TimeSpan.Zero, "Callers validate timeouts.");
+        return t < DateTimeOffset.MaxValue - now ? now + t : null;
     }
 
     /// <summary>Takes a snapshot for <see cref="BarrierStatus"/>.</summary>

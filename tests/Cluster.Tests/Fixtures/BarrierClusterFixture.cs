@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+
+namespace Orleans.Barrier.Tests;
+
+/// <summary>
+/// One real two-silo <see cref="TestCluster"/> shared by the cluster tests. Silos and client use a short
+/// response timeout, so any wait that outlives it proves the long-poll design rather than a lucky timeout.
+/// </summary>
+public sealed class BarrierClusterFixture : IAsyncLifetime
+{
+    /// <summary>The Orleans response timeout of every silo and of the client.</summary>
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(3);
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(initialSilosCount: 2);
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.AddBarriers();
+            siloBuilder.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
+        }
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
+            => clientBuilder.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
+    }
+}

@@ -1,0 +1,22 @@
+namespace Orleans.Barrier.Tests;
+
+/// <summary>A grain that takes part in a barrier, so tests can mix grain participants on any silo with clients.</summary>
+[Alias("Orleans.Barrier.Tests.IParticipantGrain")]
+public interface IParticipantGrain : IGrainWithStringKey
+{
+    /// <summary>Waits on the barrier from inside this grain and returns the index it got.</summary>
+    [Alias("Wait")]
+    Task<int> WaitAsync(string barrier, int parties, TimeSpan? timeout);
+
+    /// <summary>
+    /// As <see cref="WaitAsync"/>, for waits longer than the cluster's response timeout. Only this test call from
+    /// the client gets a longer timeout; the grain's own calls to the barrier keep the silo's short one.
+    /// </summary>
+    [Alias("WaitLong")]
+    [ResponseTimeout("00:01:00")]
+    Task<int> WaitLongAsync(string barrier, int parties);
+
+    /// <summary>The silo this grain is activated on.</summary>
+    [Alias("GetSilo")]
+    Task<string> GetSiloAsync();
+}
