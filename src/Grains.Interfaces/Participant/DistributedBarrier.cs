@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
 
 namespace Orleans.Barrier;
 
@@ -17,9 +18,13 @@ internal sealed class DistributedBarrier : IDistributedBarrier
     // Polls shorter than this would spend more on messaging than on waiting.
     private static readonly TimeSpan MinPoll = TimeSpan.FromMilliseconds(250);
 
-    // How long re-issued polls keep failing (silo down, activation moving) before the wait gives up. The cluster
-    // needs a few probe rounds to declare a silo dead and place the barrier elsewhere.
-    private static readonly TimeSpan DefaultReattachWindow = TimeSpan.FromSeconds(30);
+    // How long re-issued polls may keep failing (silo down, activation moving) before the wait gives up, when the
+    // caller's response timeout is unknown. Otherwise the window is twice that timeout: long enough for the
+    // cluster to declare a dead silo and re-home the barrier, short enough that nobody waits on a ghost.
+    private static readonly TimeSpan DefaultReattachWindow = TimeSpan.FromMinutes(1);
+
+    // Between re-issues after a failure, so a dead gateway is not hammered.
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
 
     private readonly IBarrierGrain _grain;
     private readonly BarrierOptions _options;
@@ -85,7 +90,7 @@ internal sealed class DistributedBarrier : IDistributedBarrier
         var arrival = ArrivalId.New();
         var started = Stopwatch.GetTimestamp();
         var maxPoll = _callerResponseTimeout is { } responseTimeout ? Max(responseTimeout / 2, MinPoll) : (TimeSpan?)null;
-        var reattachWindow = _callerResponseTimeout is { } rt ? Max(rt * 2, DefaultReattachWindow) : DefaultReattachWindow;
+        var reattachWindow = _callerResponseTimeout is { } rt ? rt * 2 : DefaultReattachWindow;
         Guid? incarnation = null;
         long? failingSince = null;
 
@@ -104,16 +109,29 @@ internal sealed class DistributedBarrier : IDistributedBarrier
             {
                 return await CancelArrivalAsync(arrival, cancellationToken).ConfigureAwait(false);
             }
-            catch (TimeoutException) when (WithinWindow(ref failingSince, reattachWindow))
+            catch (Exception exception) when (IsTransient(exception))
             {
-                // The grain held the poll longer than our response timeout allows (its silo guessed a longer
-                // timeout than ours): ask for shorter polls from now on.
-                maxPoll = Max((maxPoll ?? TimeSpan.FromSeconds(10)) / 2, MinPoll);
-                continue;
-            }
-            catch (Exception exception) when (IsTransient(exception) && WithinWindow(ref failingSince, reattachWindow))
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
+                failingSince ??= Stopwatch.GetTimestamp();
+                var failingFor = Stopwatch.GetElapsedTime(failingSince.Value);
+                if (failingFor >= reattachWindow)
+                {
+                    throw new BarrierUnavailableException(
+                        $"Barrier '{Name}' could not be reached for {failingFor.TotalSeconds:F1}s: the silo hosting it failed and no other silo took it over. Last error: {exception.Message}",
+                        exception);
+                }
+
+                if (exception is TimeoutException)
+                {
+                    // Either the barrier's silo died mid-poll, or it held the poll longer than our response
+                    // timeout allows (it guessed a longer one than ours): ask for shorter polls from now on.
+                    maxPoll = Max((maxPoll ?? TimeSpan.FromSeconds(10)) / 2, MinPoll);
+                }
+                else
+                {
+                    // No token: a cancellation here is seen by the next poll, which then removes the arrival properly.
+                    await Task.Delay(RetryDelay, CancellationToken.None).ConfigureAwait(false);
+                }
+
                 continue;
             }
 
@@ -158,15 +176,10 @@ internal sealed class DistributedBarrier : IDistributedBarrier
         };
     }
 
-    private static bool WithinWindow(ref long? failingSince, TimeSpan window)
-    {
-        failingSince ??= Stopwatch.GetTimestamp();
-        return Stopwatch.GetElapsedTime(failingSince.Value) < window;
-    }
-
     private static bool IsTransient(Exception exception) => exception is SiloUnavailableException
         or OrleansMessageRejectionException
         or GatewayTooBusyException
+        or ConnectionFailedException
         or TimeoutException;
 
     private static TimeSpan? FindResponseTimeout(IGrainFactory factory)

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+using Xunit.Abstractions;
+
+namespace Orleans.Barrier.Tests;
+
+/// <summary>
+/// Kills the silo that hosts a barrier while participants wait on it. Each test owns its cluster, because it
+/// destroys part of it.
+/// </summary>
+public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(3);
+    private TestCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(initialSilosCount: 3);
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.StopAllSilosAsync();
+        await _cluster.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task WaitAsync_HostSiloKilledWhileWaiting_WaitersReattachAndAreReleased()
+    {
+        var (barrier, host) = await FindBarrierHostedOnSecondarySiloAsync(parties: 3);
+        var waits = new[] { barrier.WaitAsync(), barrier.WaitAsync() };
+        await barrier.WaitForWaitingAsync(2);
+
+        var killed = Stopwatch.StartNew();
+        await _cluster.KillSiloAsync(host);
+
+        // The waiters' next polls reach a new activation on a surviving silo and arrive there again.
+        var reattached = await WaitForReattachAsync(barrier, waiting: 2);
+        output.WriteLine($"waiters re-attached to {reattached.HostSilo} {killed.Elapsed.TotalSeconds:F1}s after the kill");
+        Assert.NotEqual(host.SiloAddress.ToString(), reattached.HostSilo);
+        Assert.All(waits, w => Assert.False(w.IsCompleted));
+
+        var last = await barrier.WaitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var indices = await Task.WhenAll(waits).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, last);
+        Assert.Equal([0, 1], indices.Order());
+    }
+
+    [Fact]
+    public async Task WaitAsync_EverySiloKilledWhileWaiting_FailsWithBarrierUnavailableInsteadOfHanging()
+    {
+        var barrier = _cluster.Client.GetBarrier(TestBounds.UniqueName("orphan"), 2);
+        var wait = barrier.WaitAsync();
+        await barrier.WaitForWaitingAsync(1);
+
+        foreach (var silo in _cluster.Silos.Reverse().ToList())
+        {
+            await _cluster.KillSiloAsync(silo);
+        }
+
+        var killed = Stopwatch.StartNew();
+
+        var thrown = await Assert.ThrowsAsync<BarrierUnavailableException>(() => wait).WaitAsync(TimeSpan.FromSeconds(60));
+        output.WriteLine($"{killed.Elapsed.TotalSeconds:F1}s after the last silo died: {thrown.Message}");
+        Assert.Contains(barrier.Name, thrown.Message, StringComparison.Ordinal);
+
+        // The handle gives up after twice the response timeout of failed re-issues; allow one more for the last poll.
+        Assert.True(killed.Elapsed < ResponseTimeout * 4, $"Gave up after {killed.Elapsed}, expected about {ResponseTimeout * 2}.");
+    }
+
+    private async Task<(IDistributedBarrier Barrier, SiloHandle Host)> FindBarrierHostedOnSecondarySiloAsync(int parties)
+    {
+        // The primary silo anchors the test cluster's membership and cannot be killed, so pick a name whose
+        // grain the placement put elsewhere.
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var barrier = _cluster.Client.GetBarrier(TestBounds.UniqueName("failover"), parties);
+            var status = await barrier.GetStatusAsync().Bounded();
+            var host = _cluster.SecondarySilos.FirstOrDefault(s => s.SiloAddress.ToString() == status.HostSilo);
+            if (host is not null)
+            {
+                return (barrier, host);
+            }
+        }
+
+        throw new InvalidOperationException("No barrier landed on a secondary silo in 100 attempts.");
+    }
+
+    private static async Task<BarrierStatus> WaitForReattachAsync(IDistributedBarrier barrier, int waiting)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            try
+            {
+                var status = await barrier.GetStatusAsync(timeout.Token);
+                if (status.Waiting == waiting)
+                {
+                    return status;
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // Status calls fail too until the cluster has declared the silo dead.
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.AddBarriers();
+            siloBuilder.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
+        }
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
+            => clientBuilder.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
+    }
+}
