@@ -2,7 +2,8 @@ namespace Orleans.Barrier;
 
 /// <summary>
 /// Thrown by a wait when the barrier's grain could not be reached for longer than the handle's re-attach window
-/// (twice the caller's response timeout): the silo hosting it failed and no other silo took the barrier over.
+/// (twice the caller's response timeout, counted from its last answer): the silo hosting it failed and no other
+/// silo took the barrier over.
 /// The arrival may be lost; the participant should decide whether to wait again.
 /// </summary>
 [GenerateSerializer]

@@ -92,7 +92,10 @@ internal sealed class DistributedBarrier : IDistributedBarrier
         var maxPoll = _callerResponseTimeout is { } responseTimeout ? Max(responseTimeout / 2, MinPoll) : (TimeSpan?)null;
         var reattachWindow = _callerResponseTimeout is { } rt ? rt * 2 : DefaultReattachWindow;
         Guid? incarnation = null;
-        long? failingSince = null;
+
+        // Counted from the barrier's last answer, not from the first failure: a poll to a silo that just died
+        // can itself hang for a whole response timeout before it fails.
+        var lastHeard = Stopwatch.GetTimestamp();
 
         while (true)
         {
@@ -111,12 +114,11 @@ internal sealed class DistributedBarrier : IDistributedBarrier
             }
             catch (Exception exception) when (IsTransient(exception))
             {
-                failingSince ??= Stopwatch.GetTimestamp();
-                var failingFor = Stopwatch.GetElapsedTime(failingSince.Value);
-                if (failingFor >= reattachWindow)
+                var silentFor = Stopwatch.GetElapsedTime(lastHeard);
+                if (silentFor >= reattachWindow)
                 {
                     throw new BarrierUnavailableException(
-                        $"Barrier '{Name}' could not be reached for {failingFor.TotalSeconds:F1}s: the silo hosting it failed and no other silo took it over. Last error: {exception.Message}",
+                        $"Barrier '{Name}' has not answered for {silentFor.TotalSeconds:F1}s: the silo hosting it failed and no other silo took it over. Last error: {exception.Message}",
                         exception);
                 }
 
@@ -135,7 +137,7 @@ internal sealed class DistributedBarrier : IDistributedBarrier
                 continue;
             }
 
-            failingSince = null;
+            lastHeard = Stopwatch.GetTimestamp();
             switch (outcome.Kind)
             {
                 case ArrivalOutcomeKind.Pending:

@@ -1,0 +1,49 @@
+using Orleans.Barrier.Client.Connection;
+
+namespace Orleans.Barrier.Client.Commands;
+
+/// <summary>
+/// Turns the failures a user can cause or meet (a broken barrier, a party mismatch, no silo) into one line on
+/// stderr and an exit code. Anything else is a bug and keeps its stack trace.
+/// </summary>
+internal static class ExpectedFailures
+{
+    public static async Task<int> RunAsync(TextWriter error, Func<Task<int>> command)
+    {
+        try
+        {
+            return await command();
+        }
+        catch (BrokenBarrierException exception)
+        {
+            await error.WriteLineAsync($"error: barrier broken ({exception.Reason}): {exception.Message}");
+            return ExitCodes.BarrierBroken;
+        }
+        catch (Exception exception) when (exception is SiloUnreachableException or BarrierUnavailableException)
+        {
+            await error.WriteLineAsync($"error: {exception.Message}");
+            return ExitCodes.SiloUnreachable;
+        }
+        catch (OperationCanceledException exception)
+        {
+            await error.WriteLineAsync($"cancelled: {exception.Message}");
+            return ExitCodes.Cancelled;
+        }
+        catch (ArgumentException exception)
+        {
+            await error.WriteLineAsync($"error: {exception.Message}");
+            return ExitCodes.InvalidArguments;
+        }
+        catch (InvalidOperationException exception)
+        {
+            await error.WriteLineAsync($"error: {exception.Message}");
+            return ExitCodes.InvalidOperation;
+        }
+        catch (Exception exception) when (ClusterConnection.IsLostContact(exception))
+        {
+            // Connected once, then lost: the silo stopped or the call timed out.
+            await error.WriteLineAsync($"error: the cluster stopped answering: {exception.Message}");
+            return ExitCodes.SiloUnreachable;
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using Xunit.Abstractions;
+
+namespace Orleans.Barrier.Tests;
+
+/// <summary>
+/// Two real silo processes (src/Silo) and a client in this process: the barrier across OS processes, and a silo
+/// process killed while participants wait on the barrier it hosts.
+/// </summary>
+public sealed class SeparateSiloProcessTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const string ServiceId = "orleans-barrier";
+    private static readonly TimeSpan StartupBound = TimeSpan.FromSeconds(90);
+    private readonly string _clusterId = $"e2e-{Guid.NewGuid():N}";
+    private readonly List<SiloProcess> _silos = [];
+    private IHost? _clientHost;
+
+    private SiloProcess Primary => _silos[0];
+
+    private SiloProcess Secondary => _silos[1];
+
+    private IClusterClient Client => _clientHost!.Services.GetRequiredService<IClusterClient>();
+
+    public async Task InitializeAsync()
+    {
+        _silos.Add(SiloProcess.Start(_clusterId));
+        _silos.Add(SiloProcess.Start(_clusterId, primarySiloPort: _silos[0].SiloPort));
+        _clientHost = await ConnectAsync();
+        await WaitForActiveSilosAsync(2);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_clientHost is not null)
+        {
+            await _clientHost.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
+            _clientHost.Dispose();
+        }
+
+        foreach (var silo in _silos)
+        {
+            await silo.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task WaitAsync_ParticipantsOnBothGateways_AreReleasedTogether()
+    {
+        var barrier = Client.GetBarrier($"e2e-{Guid.NewGuid():N}", 3);
+
+        var indices = await Task.WhenAll(barrier.WaitAsync(), barrier.WaitAsync(), barrier.WaitAsync()).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal([0, 1, 2], indices.Order());
+        Assert.Equal(1, (await barrier.GetStatusAsync().WaitAsync(TimeSpan.FromSeconds(30))).Phase);
+    }
+
+    [Fact]
+    public async Task WaitAsync_HostSiloProcessKilled_WaitersReattachToTheSurvivorAndAreReleased()
+    {
+        var barrier = await FindBarrierOnAsync(Secondary, parties: 3);
+        var waits = new[] { barrier.WaitAsync(), barrier.WaitAsync() };
+        await WaitForWaitingAsync(barrier, 2, TimeSpan.FromSeconds(30));
+
+        var killed = Stopwatch.StartNew();
+        Secondary.Kill();
+        var status = await WaitForWaitingAsync(barrier, 2, TimeSpan.FromSeconds(120));
+        output.WriteLine($"re-attached to {status.HostSilo} {killed.Elapsed.TotalSeconds:F1}s after the kill");
+
+        Assert.Contains($":{Primary.SiloPort}:", status.HostSilo, StringComparison.Ordinal);
+        Assert.All(waits, w => Assert.False(w.IsCompleted));
+        Assert.Equal(2, await barrier.WaitAsync().WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal([0, 1], (await Task.WhenAll(waits).WaitAsync(TimeSpan.FromSeconds(60))).Order());
+    }
+
+    [Fact]
+    public async Task Cli_WaitStatusAbortReset_AgainstSiloProcesses()
+    {
+        var name = $"cli-{Guid.NewGuid():N}";
+        string[] primaryGateway = ["--gateway", $"127.0.0.1:{Primary.GatewayPort}", "--cluster-id", _clusterId];
+        string[] secondaryGateway = ["--gateway", $"127.0.0.1:{Secondary.GatewayPort}", "--cluster-id", _clusterId];
+
+        var waits = await Task.WhenAll(
+            ClientProcess.RunAsync(["wait", name, "--parties", "2", .. primaryGateway]),
+            ClientProcess.RunAsync(["wait", name, "--parties", "2", .. secondaryGateway]));
+        var status = await ClientProcess.RunAsync(["status", name, .. primaryGateway]);
+        var mismatch = await ClientProcess.RunAsync(["wait", name, "--parties", "3", .. primaryGateway]);
+        var abort = await ClientProcess.RunAsync(["abort", name, .. secondaryGateway]);
+        var broken = await ClientProcess.RunAsync(["wait", name, "--parties", "2", .. primaryGateway]);
+        var reset = await ClientProcess.RunAsync(["reset", name, .. primaryGateway]);
+        var statusAfterReset = await ClientProcess.RunAsync(["status", name, .. primaryGateway]);
+
+        Assert.All(waits, run => Assert.True(run.ExitCode == 0, run.ToString()));
+        Assert.Equal(["index 0", "index 1"], waits.Select(run => IndexIn(run.Output)).Order());
+        Assert.True(status.ExitCode == 0 && status.Output.Contains("phase 1", StringComparison.Ordinal), status.ToString());
+        Assert.True(mismatch.ExitCode != 0 && mismatch.Error.Contains("2 parties", StringComparison.Ordinal), mismatch.ToString());
+        Assert.True(abort.ExitCode == 0, abort.ToString());
+        Assert.True(broken.ExitCode != 0 && broken.Error.Contains("Aborted", StringComparison.Ordinal), broken.ToString());
+        Assert.DoesNotContain("   at ", broken.Error, StringComparison.Ordinal);
+        Assert.True(reset.ExitCode == 0, reset.ToString());
+        Assert.True(statusAfterReset.Output.Contains("Filling", StringComparison.Ordinal), statusAfterReset.ToString());
+    }
+
+    private static string IndexIn(string output)
+    {
+        var at = output.IndexOf("index ", StringComparison.Ordinal);
+        return at < 0 ? output : output.Substring(at, "index 0".Length);
+    }
+
+    private async Task<IHost> ConnectAsync()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.UseOrleansClient(client => client.UseLocalhostClustering(
+                [Primary.GatewayPort, Secondary.GatewayPort], ServiceId, _clusterId));
+            var host = builder.Build();
+            try
+            {
+                await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+                return host;
+            }
+            catch (Exception exception) when (deadline.Elapsed < StartupBound)
+            {
+                // The silo processes are still starting; try again.
+                output.WriteLine($"client not connected yet: {exception.GetType().Name}");
+                host.Dispose();
+                await Task.Delay(500);
+            }
+            catch (Exception exception)
+            {
+                throw new InvalidOperationException(
+                    $"No silo accepted the client within {StartupBound}. Primary:\n{Primary.Output}\nSecondary:\n{Secondary.Output}", exception);
+            }
+        }
+    }
+
+    private async Task WaitForActiveSilosAsync(int count)
+    {
+        var management = Client.GetGrain<IManagementGrain>(0);
+        using var timeout = new CancellationTokenSource(StartupBound);
+        while ((await management.GetHosts(onlyActive: true).WaitAsync(timeout.Token)).Count < count)
+        {
+            await Task.Delay(200, timeout.Token);
+        }
+    }
+
+    private async Task<IDistributedBarrier> FindBarrierOnAsync(SiloProcess silo, int parties)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var barrier = Client.GetBarrier($"e2e-failover-{Guid.NewGuid():N}", parties);
+            var status = await barrier.GetStatusAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            if (status.HostSilo?.Contains($":{silo.SiloPort}:", StringComparison.Ordinal) == true)
+            {
+                return barrier;
+            }
+        }
+
+        throw new InvalidOperationException($"No barrier landed on the silo at port {silo.SiloPort} in 100 attempts.");
+    }
+
+    private static async Task<BarrierStatus> WaitForWaitingAsync(IDistributedBarrier barrier, int waiting, TimeSpan bound)
+    {
+        using var timeout = new CancellationTokenSource(bound);
+        while (true)
+        {
+            try
+            {
+                var status = await barrier.GetStatusAsync(timeout.Token);
+                if (status.Waiting == waiting)
+                {
+                    return status;
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // Calls fail until the cluster has declared a killed silo dead.
+            }
+
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Orleans.Barrier.Tests;
+
+/// <summary>A real silo in its own OS process (src/Silo), started with <c>dotnet Orleans.Barrier.Silo.dll</c>.</summary>
+internal sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private SiloProcess(Process process, int siloPort, int gatewayPort)
+    {
+        _process = process;
+        SiloPort = siloPort;
+        GatewayPort = gatewayPort;
+    }
+
+    public int SiloPort { get; }
+
+    public int GatewayPort { get; }
+
+    /// <summary>Everything the silo wrote so far, for failure messages.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static SiloProcess Start(string clusterId, int? primarySiloPort = null)
+    {
+        var siloPort = FreePorts.Next();
+        var gatewayPort = FreePorts.Next();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(AppPaths.Silo);
+        start.ArgumentList.Add("--silo-port");
+        start.ArgumentList.Add(siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.ArgumentList.Add("--gateway-port");
+        start.ArgumentList.Add(gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.ArgumentList.Add("--cluster-id");
+        start.ArgumentList.Add(clusterId);
+        if (primarySiloPort is { } primary)
+        {
+            start.ArgumentList.Add("--primary-silo");
+            start.ArgumentList.Add($"127.0.0.1:{primary}");
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
+        var silo = new SiloProcess(process, siloPort, gatewayPort);
+        process.OutputDataReceived += (_, e) => silo.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return silo;
+    }
+
+    /// <summary>Ends the process at once, as a crash would: no graceful shutdown, no goodbye to the cluster.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}
