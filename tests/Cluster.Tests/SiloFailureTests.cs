@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Configuration;
-using Orleans.Configuration;
-using Orleans.Hosting;
 using Orleans.TestingHost;
 using Xunit.Abstractions;
 
@@ -13,17 +10,10 @@ namespace Orleans.Barrier.Tests;
 /// </summary>
 public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan ResponseTimeout = BarrierClusterFixture.ResponseTimeout;
     private TestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new TestClusterBuilder(initialSilosCount: 3);
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        builder.AddClientBuilderConfigurator<ClientConfigurator>();
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _cluster = await BarrierClusterFixture.DeployAsync(silos: 3);
 
     public async Task DisposeAsync()
     {
@@ -42,7 +32,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         await _cluster.KillSiloAsync(host);
 
         // The waiters' next polls reach a new activation on a surviving silo and arrive there again.
-        var reattached = await WaitForReattachAsync(barrier, waiting: 2);
+        var reattached = await barrier.WaitForWaitingAsync(2, TimeSpan.FromSeconds(60), throughFailures: true);
         output.WriteLine($"waiters re-attached to {reattached.HostSilo} {killed.Elapsed.TotalSeconds:F1}s after the kill");
         Assert.NotEqual(host.SiloAddress.ToString(), reattached.HostSilo);
         Assert.All(waits, w => Assert.False(w.IsCompleted));
@@ -92,42 +82,5 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         throw new InvalidOperationException("No barrier landed on a secondary silo in 100 attempts.");
-    }
-
-    private static async Task<BarrierStatus> WaitForReattachAsync(IDistributedBarrier barrier, int waiting)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            try
-            {
-                var status = await barrier.GetStatusAsync(timeout.Token);
-                if (status.Waiting == waiting)
-                {
-                    return status;
-                }
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // Status calls fail too until the cluster has declared the silo dead.
-            }
-
-            await Task.Delay(50, timeout.Token);
-        }
-    }
-
-    private sealed class SiloConfigurator : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder siloBuilder)
-        {
-            siloBuilder.AddBarriers();
-            siloBuilder.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
-        }
-    }
-
-    private sealed class ClientConfigurator : IClientBuilderConfigurator
-    {
-        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
-            => clientBuilder.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
     }
 }

@@ -64,11 +64,11 @@ public sealed class SeparateSiloProcessTests(ITestOutputHelper output) : IAsyncL
     {
         var barrier = await FindBarrierOnAsync(Secondary, parties: 3);
         var waits = new[] { barrier.WaitAsync(), barrier.WaitAsync() };
-        await WaitForWaitingAsync(barrier, 2, TimeSpan.FromSeconds(30));
+        await barrier.WaitForWaitingAsync(2, TimeSpan.FromSeconds(30));
 
         var killed = Stopwatch.StartNew();
         Secondary.Kill();
-        var status = await WaitForWaitingAsync(barrier, 2, TimeSpan.FromSeconds(120));
+        var status = await barrier.WaitForWaitingAsync(2, TimeSpan.FromSeconds(120), throughFailures: true);
         output.WriteLine($"re-attached to {status.HostSilo} {killed.Elapsed.TotalSeconds:F1}s after the kill");
 
         Assert.Contains($":{Primary.SiloPort}:", status.HostSilo, StringComparison.Ordinal);
@@ -164,27 +164,5 @@ public sealed class SeparateSiloProcessTests(ITestOutputHelper output) : IAsyncL
         }
 
         throw new InvalidOperationException($"No barrier landed on the silo at port {silo.SiloPort} in 100 attempts.");
-    }
-
-    private static async Task<BarrierStatus> WaitForWaitingAsync(IDistributedBarrier barrier, int waiting, TimeSpan bound)
-    {
-        using var timeout = new CancellationTokenSource(bound);
-        while (true)
-        {
-            try
-            {
-                var status = await barrier.GetStatusAsync(timeout.Token);
-                if (status.Waiting == waiting)
-                {
-                    return status;
-                }
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // Calls fail until the cluster has declared a killed silo dead.
-            }
-
-            await Task.Delay(100, timeout.Token);
-        }
     }
 }

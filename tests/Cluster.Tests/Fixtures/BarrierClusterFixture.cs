@@ -20,11 +20,18 @@ public sealed class BarrierClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new TestClusterBuilder(initialSilosCount: 2);
+        Cluster = await DeployAsync(silos: 2);
+    }
+
+    /// <summary>Starts a cluster of <paramref name="silos"/> silos hosting barriers, all with the short <see cref="ResponseTimeout"/>.</summary>
+    public static async Task<TestCluster> DeployAsync(short silos)
+    {
+        var builder = new TestClusterBuilder(silos);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
-        Cluster = builder.Build();
-        await Cluster.DeployAsync();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
     }
 
     public async Task DisposeAsync()

@@ -12,20 +12,7 @@ internal static class TestBounds
     /// <summary>Unique per test, so tests sharing a cluster never share a barrier.</summary>
     public static string UniqueName(string prefix) => $"{prefix}-{Guid.NewGuid():N}";
 
-    /// <summary>Waits, bounded, until the barrier reports <paramref name="waiting"/> arrivals (arrivals cross the wire asynchronously).</summary>
-    public static async Task WaitForWaitingAsync(this IDistributedBarrier barrier, int waiting)
-    {
-        using var timeout = new CancellationTokenSource(Default);
-        while (true)
-        {
-            var status = await barrier.GetStatusAsync(timeout.Token);
-            if (status.Waiting == waiting)
-            {
-                return;
-            }
-
-            // Polling status is the observation, not the synchronisation: the test's outcome never depends on it.
-            await Task.Delay(10, timeout.Token);
-        }
-    }
+    /// <summary>Waits, bounded, until the barrier reports <paramref name="waiting"/> arrivals.</summary>
+    public static Task<BarrierStatus> WaitForWaitingAsync(this IDistributedBarrier barrier, int waiting)
+        => barrier.WaitForWaitingAsync(waiting, Default);
 }
