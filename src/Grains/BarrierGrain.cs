@@ -28,6 +28,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain
     private readonly ILogger<BarrierGrain> _logger;
     private BarrierStateMachine? _machine;
     private IGrainTimer? _deadlineTimer;
+    private DateTimeOffset? _timerArmedFor;
 
     public BarrierGrain(
         IOptions<BarrierHostOptions> options,
@@ -155,7 +156,15 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain
 
     private void ScheduleDeadline()
     {
-        if (_machine?.NextDeadline is not { } deadline)
+        // Most transitions leave the earliest deadline as it was; re-arming the timer for each arrival is waste.
+        var nextDeadline = _machine?.NextDeadline;
+        if (nextDeadline == _timerArmedFor)
+        {
+            return;
+        }
+
+        _timerArmedFor = nextDeadline;
+        if (nextDeadline is not { } deadline)
         {
             _deadlineTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             return;
@@ -178,6 +187,8 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain
 
     private Task OnDeadlineAsync(CancellationToken cancellationToken)
     {
+        // The timer is one-shot: whatever it was armed for has now passed or must be re-armed.
+        _timerArmedFor = null;
         if (_machine is { } machine)
         {
             var transition = machine.AdvanceTime(_time.GetUtcNow());

@@ -113,6 +113,8 @@ public sealed class CancellationTests(BarrierClusterFixture fixture, ITestOutput
         var status = await barrier.GetStatusAsync().Bounded();
         Assert.Equal(Rounds, status.Phase);
         Assert.Equal(0, status.Waiting);
-        Assert.Equal(Rounds, releaseWon + cancelWon);
+
+        // Both sides of the race must really have been exercised, or the test proved nothing about it.
+        Assert.True(releaseWon > 0 && cancelWon > 0, $"release won {releaseWon}, cancellation won {cancelWon}");
     }
 }

@@ -29,7 +29,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         await barrier.WaitForWaitingAsync(2);
 
         var killed = Stopwatch.StartNew();
-        await _cluster.KillSiloAsync(host);
+        await _cluster.KillSiloAsync(host).Bounded();
 
         // The waiters' next polls reach a new activation on a surviving silo and arrive there again.
         var reattached = await barrier.WaitForWaitingAsync(2, TimeSpan.FromSeconds(60), throughFailures: true);
@@ -53,7 +53,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
 
         foreach (var silo in _cluster.Silos.Reverse().ToList())
         {
-            await _cluster.KillSiloAsync(silo);
+            await _cluster.KillSiloAsync(silo).Bounded();
         }
 
         var killed = Stopwatch.StartNew();

@@ -138,21 +138,12 @@ internal sealed class DistributedBarrier : IDistributedBarrier
             }
 
             lastHeard = Stopwatch.GetTimestamp();
-            switch (outcome.Kind)
+            if (outcome.Kind != ArrivalOutcomeKind.Pending)
             {
-                case ArrivalOutcomeKind.Pending:
-                    incarnation = outcome.Incarnation;
-                    continue;
-                case ArrivalOutcomeKind.Released:
-                    return outcome.Index;
-                case ArrivalOutcomeKind.Broken:
-                    throw BrokenBarrierException.For(Name, outcome.Reason ?? BrokenBarrierReason.Aborted);
-                case ArrivalOutcomeKind.Cancelled:
-                    throw new OperationCanceledException($"The wait on barrier '{Name}' was cancelled.");
-                default:
-                    throw new InvalidOperationException(
-                        $"Barrier '{Name}' no longer knows arrival {arrival}: its outcome expired before this participant asked again.");
+                return IndexOrThrow(outcome, arrival, cancellationToken);
             }
+
+            incarnation = outcome.Incarnation;
         }
     }
 
@@ -170,13 +161,18 @@ internal sealed class DistributedBarrier : IDistributedBarrier
             throw new OperationCanceledException($"The wait on barrier '{Name}' was cancelled.", exception, cancellationToken);
         }
 
-        return outcome.Kind switch
-        {
-            ArrivalOutcomeKind.Released => outcome.Index,
-            ArrivalOutcomeKind.Broken => throw BrokenBarrierException.For(Name, outcome.Reason ?? BrokenBarrierReason.Aborted),
-            _ => throw new OperationCanceledException($"The wait on barrier '{Name}' was cancelled.", cancellationToken),
-        };
+        return IndexOrThrow(outcome, arrival, cancellationToken);
     }
+
+    /// <summary>Turns a final outcome, from a poll or a cancellation, into the index or the exception the caller sees.</summary>
+    private int IndexOrThrow(ArrivalOutcome outcome, ArrivalId arrival, CancellationToken cancellationToken) => outcome.Kind switch
+    {
+        ArrivalOutcomeKind.Released => outcome.Index,
+        ArrivalOutcomeKind.Broken => throw BrokenBarrierException.For(Name, outcome.Reason ?? BrokenBarrierReason.Aborted),
+        ArrivalOutcomeKind.Cancelled => throw new OperationCanceledException($"The wait on barrier '{Name}' was cancelled.", cancellationToken),
+        _ => throw new InvalidOperationException(
+            $"Barrier '{Name}' no longer knows arrival {arrival}: its outcome expired before this participant asked again."),
+    };
 
     private static bool IsTransient(Exception exception) => exception is SiloUnavailableException
         or OrleansMessageRejectionException

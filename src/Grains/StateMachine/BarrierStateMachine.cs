@@ -93,57 +93,25 @@ internal sealed class BarrierStateMachine
             return BarrierTransition.Only(ArrivalResult.Pending(Phase));
         }
 
-        if (overdue.Count > 0 || _finished.ContainsKey(arrival) || mustBeKnown || State == BarrierState.Broken)
-        {
-            var result = ArriveAtSettled(arrival, now, mustBeKnown);
-            return new BarrierTransition(result, overdue);
-        }
-
-        return ArriveAndWait(arrival, timeout, now);
-    }
-
-    private ArrivalResult ArriveAtSettled(ArrivalId arrival, DateTimeOffset now, bool mustBeKnown)
-    {
         if (_finished.TryGetValue(arrival, out var finished))
         {
-            return finished;
+            return new BarrierTransition(finished, overdue);
         }
 
         if (mustBeKnown)
         {
-            return ArrivalResult.Unknown(Phase);
+            return new BarrierTransition(ArrivalResult.Unknown(Phase), overdue);
         }
 
-        Debug.Assert(State == BarrierState.Broken, "Only a broken barrier refuses a new arrival.");
-        var broken = ArrivalResult.Broken(_brokenReason, Phase);
-        Remember(arrival, broken, now);
-        return broken;
-    }
-
-    private BarrierTransition ArriveAndWait(ArrivalId arrival, TimeSpan? timeout, DateTimeOffset now)
-    {
-        var deadline = DeadlineAfter(now, timeout);
-        var node = _waiting.AddLast(new WaitingArrival(arrival, deadline));
-        _waitingById.Add(arrival, node);
-        if (deadline is { } d && (NextDeadline is null || d < NextDeadline))
+        if (State == BarrierState.Broken)
         {
-            NextDeadline = d;
+            var broken = ArrivalResult.Broken(_brokenReason, Phase);
+            Remember(arrival, broken, now);
+            return new BarrierTransition(broken, overdue);
         }
 
-        if (_waiting.Count == Parties)
-        {
-            var completions = Release(now);
-            return new BarrierTransition(completions[^1].Result, completions);
-        }
-
-        if (deadline <= now)
-        {
-            // A zero timeout that did not complete the barrier breaks it at once (threading.Barrier.wait(0)).
-            var completions = Break(BrokenBarrierReason.Timeout, now);
-            return new BarrierTransition(Find(completions, arrival), completions);
-        }
-
-        return BarrierTransition.Only(ArrivalResult.Pending(Phase));
+        Debug.Assert(overdue.Count == 0, "An overdue deadline leaves the barrier broken.");
+        return ArriveAndWait(arrival, timeout, now);
     }
 
     /// <summary>
@@ -155,15 +123,11 @@ internal sealed class BarrierStateMachine
         AssertInvariants();
         ForgetExpiredResults(now);
 
+        // An overdue deadline breaks the barrier first, so the arrival then answers with that break.
         var overdue = BreakIfOverdue(now);
-        if (overdue.Count > 0)
-        {
-            var result = _finished.TryGetValue(arrival, out var broken) ? broken : RememberCancelled(arrival, now);
-            return new BarrierTransition(result, overdue);
-        }
-
         if (_waitingById.Remove(arrival, out var node))
         {
+            Debug.Assert(overdue.Count == 0, "A barrier with a waiter was not broken.");
             _waiting.Remove(node);
             if (node.Value.Deadline == NextDeadline)
             {
@@ -175,18 +139,16 @@ internal sealed class BarrierStateMachine
             return new BarrierTransition(cancelled, [new ArrivalCompletion(arrival, cancelled)]);
         }
 
-        return BarrierTransition.Only(_finished.TryGetValue(arrival, out var finished) ? finished : RememberCancelled(arrival, now));
-    }
+        if (_finished.TryGetValue(arrival, out var finished))
+        {
+            return new BarrierTransition(finished, overdue);
+        }
 
-    /// <summary>
-    /// A cancellation can overtake its own arrival on the wire; remembering it as cancelled makes the late
-    /// arrival a no-op instead of a ghost that takes a place in the party.
-    /// </summary>
-    private ArrivalResult RememberCancelled(ArrivalId arrival, DateTimeOffset now)
-    {
-        var cancelled = ArrivalResult.Cancelled(Phase);
-        Remember(arrival, cancelled, now);
-        return cancelled;
+        // A cancellation can overtake its own arrival on the wire; remembering it as cancelled makes the late
+        // arrival a no-op instead of a ghost that takes a place in the party.
+        var unheardOf = ArrivalResult.Cancelled(Phase);
+        Remember(arrival, unheardOf, now);
+        return new BarrierTransition(unheardOf, overdue);
     }
 
     /// <summary>Back to empty and filling; every waiter fails with <see cref="BrokenBarrierReason.Reset"/>. Mends a broken barrier.</summary>
@@ -217,6 +179,34 @@ internal sealed class BarrierStateMachine
         return new BarrierTransition(ArrivalResult.Pending(Phase), BreakIfOverdue(now));
     }
 
+    /// <summary>Takes a snapshot for <see cref="BarrierStatus"/>.</summary>
+    public BarrierStatus GetStatus() => new(Name, Parties, Waiting, State, Phase);
+
+    private BarrierTransition ArriveAndWait(ArrivalId arrival, TimeSpan? timeout, DateTimeOffset now)
+    {
+        var deadline = DeadlineAfter(now, timeout);
+        var node = _waiting.AddLast(new WaitingArrival(arrival, deadline));
+        _waitingById.Add(arrival, node);
+        if (deadline is { } d && (NextDeadline is null || d < NextDeadline))
+        {
+            NextDeadline = d;
+        }
+
+        if (_waiting.Count == Parties)
+        {
+            var completions = Release(now);
+            return new BarrierTransition(completions[^1].Result, completions);
+        }
+
+        if (deadline <= now)
+        {
+            // A zero timeout that did not complete the barrier breaks it at once (threading.Barrier.wait(0)).
+            return new BarrierTransition(ArrivalResult.Broken(BrokenBarrierReason.Timeout, Phase), Break(BrokenBarrierReason.Timeout, now));
+        }
+
+        return BarrierTransition.Only(ArrivalResult.Pending(Phase));
+    }
+
     private List<ArrivalCompletion> BreakIfOverdue(DateTimeOffset now)
         => NextDeadline <= now ? Break(BrokenBarrierReason.Timeout, now) : [];
 
@@ -232,9 +222,6 @@ internal sealed class BarrierStateMachine
         return t < DateTimeOffset.MaxValue - now ? now + t : null;
     }
 
-    /// <summary>Takes a snapshot for <see cref="BarrierStatus"/>.</summary>
-    public BarrierStatus GetStatus() => new(Name, Parties, Waiting, State, Phase);
-
     private List<ArrivalCompletion> Release(DateTimeOffset now)
     {
         Debug.Assert(_waiting.Count == Parties, "A release takes exactly one full party.");
@@ -243,16 +230,7 @@ internal sealed class BarrierStateMachine
         // duplicates: the survivors are numbered 0..Parties-1 afresh.
         State = BarrierState.Draining;
         Phase++;
-        var completions = new List<ArrivalCompletion>(Parties);
-        var index = 0;
-        foreach (var waiting in _waiting)
-        {
-            var released = ArrivalResult.Released(index++, Phase);
-            completions.Add(new ArrivalCompletion(waiting.Id, released));
-            Remember(waiting.Id, released, now);
-        }
-
-        ClearWaiting();
+        var completions = CompleteAllWaiting(index => ArrivalResult.Released(index, Phase), now);
         State = BarrierState.Filling;
         return completions;
     }
@@ -265,10 +243,15 @@ internal sealed class BarrierStateMachine
     }
 
     private List<ArrivalCompletion> CompleteAllWaiting(ArrivalResult result, DateTimeOffset now)
+        => CompleteAllWaiting(_ => result, now);
+
+    /// <summary>Gives every waiting arrival its final result by position in arrival order, then empties the queue.</summary>
+    private List<ArrivalCompletion> CompleteAllWaiting(Func<int, ArrivalResult> resultAt, DateTimeOffset now)
     {
         var completions = new List<ArrivalCompletion>(_waiting.Count);
         foreach (var waiting in _waiting)
         {
+            var result = resultAt(completions.Count);
             completions.Add(new ArrivalCompletion(waiting.Id, result));
             Remember(waiting.Id, result, now);
         }
@@ -315,9 +298,6 @@ internal sealed class BarrierStateMachine
 
         return earliest;
     }
-
-    private static ArrivalResult Find(List<ArrivalCompletion> completions, ArrivalId arrival)
-        => completions.First(c => c.Arrival == arrival).Result;
 
     [Conditional("DEBUG")]
     private void AssertInvariants()
