@@ -69,18 +69,25 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task<(IDistributedBarrier Barrier, SiloHandle Host)> FindBarrierHostedOnSecondarySiloAsync(int parties)
     {
         // The primary silo anchors the test cluster's membership and cannot be killed, so pick a name whose
-        // grain the placement put elsewhere.
-        for (var attempt = 0; attempt < 100; attempt++)
+        // grain the placement put elsewhere. Placement weighs load statistics that silos publish periodically,
+        // so keep trying fresh names for a bounded time rather than a fixed number of attempts.
+        var searching = System.Diagnostics.Stopwatch.StartNew();
+        while (searching.Elapsed < TimeSpan.FromSeconds(60))
         {
-            var barrier = _cluster.Client.GetBarrier(TestBounds.UniqueName("failover"), parties);
-            var status = await barrier.GetStatusAsync().Bounded();
-            var host = _cluster.SecondarySilos.FirstOrDefault(s => s.SiloAddress.ToString() == status.HostSilo);
-            if (host is not null)
+            for (var attempt = 0; attempt < 20; attempt++)
             {
-                return (barrier, host);
+                var barrier = _cluster.Client.GetBarrier(TestBounds.UniqueName("failover"), parties);
+                var status = await barrier.GetStatusAsync().Bounded();
+                var host = _cluster.SecondarySilos.FirstOrDefault(s => s.SiloAddress.ToString() == status.HostSilo);
+                if (host is not null)
+                {
+                    return (barrier, host);
+                }
             }
+
+            await Task.Delay(250);
         }
 
-        throw new InvalidOperationException("No barrier landed on a secondary silo in 100 attempts.");
+        throw new InvalidOperationException("No barrier landed on a secondary silo within 60 s.");
     }
 }

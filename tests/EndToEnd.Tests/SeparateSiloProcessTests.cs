@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Xunit.Abstractions;
@@ -30,6 +31,7 @@ public sealed class SeparateSiloProcessTests(ITestOutputHelper output) : IAsyncL
     {
         _silos.Add(SiloProcess.Start(_clusterId));
         _silos.Add(SiloProcess.Start(_clusterId, primarySiloPort: _silos[0].SiloPort));
+        await Task.WhenAll(_silos.Select(silo => silo.WaitUntilReadyAsync(StartupBound)));
         _clientHost = await ConnectAsync();
         await WaitForActiveSilosAsync(2);
     }
@@ -118,8 +120,11 @@ public sealed class SeparateSiloProcessTests(ITestOutputHelper output) : IAsyncL
         {
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.UseOrleansClient(client => client.UseLocalhostClustering(
-                [Primary.GatewayPort, Secondary.GatewayPort], ServiceId, _clusterId));
+            builder.UseOrleansClient(client => client
+                .UseLocalhostClustering([Primary.GatewayPort, Secondary.GatewayPort], ServiceId, _clusterId)
+                // A gateway the client once found closed stays shunned for this period (1 minute by default);
+                // keep it short so a slow silo start cannot leave every call on one gateway.
+                .Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5)));
             var host = builder.Build();
             try
             {
@@ -151,18 +156,36 @@ public sealed class SeparateSiloProcessTests(ITestOutputHelper output) : IAsyncL
         }
     }
 
+    /// <summary>
+    /// Looks for a barrier name that Orleans places on <paramref name="silo"/>. Placement is Orleans' choice (it
+    /// weighs silo load and prefers the gateway silo), so this tries fresh names until one lands there, bounded in time.
+    /// </summary>
     private async Task<IDistributedBarrier> FindBarrierOnAsync(SiloProcess silo, int parties)
     {
-        for (var attempt = 0; attempt < 100; attempt++)
+        var bound = TimeSpan.FromSeconds(60);
+        var searching = Stopwatch.StartNew();
+        var hosts = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (searching.Elapsed < bound)
         {
-            var barrier = Client.GetBarrier($"e2e-failover-{Guid.NewGuid():N}", parties);
-            var status = await barrier.GetStatusAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            if (status.HostSilo?.Contains($":{silo.SiloPort}:", StringComparison.Ordinal) == true)
+            for (var attempt = 0; attempt < 20; attempt++)
             {
-                return barrier;
+                var barrier = Client.GetBarrier($"e2e-failover-{Guid.NewGuid():N}", parties);
+                var host = (await barrier.GetStatusAsync().WaitAsync(TimeSpan.FromSeconds(30))).HostSilo ?? "unknown";
+                if (host.Contains($":{silo.SiloPort}:", StringComparison.Ordinal))
+                {
+                    output.WriteLine($"barrier placed on {host} after {searching.Elapsed.TotalSeconds:F1}s");
+                    return barrier;
+                }
+
+                hosts[host] = hosts.GetValueOrDefault(host) + 1;
             }
+
+            // Placement follows load statistics that silos publish periodically; give them time to change.
+            await Task.Delay(250);
         }
 
-        throw new InvalidOperationException($"No barrier landed on the silo at port {silo.SiloPort} in 100 attempts.");
+        throw new InvalidOperationException(
+            $"No barrier landed on the silo at port {silo.SiloPort} within {bound}; they landed on: "
+            + string.Join(", ", hosts.Select(pair => $"{pair.Key} ×{pair.Value}")));
     }
 }

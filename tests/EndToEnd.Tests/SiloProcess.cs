@@ -8,6 +8,7 @@ internal sealed class SiloProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private SiloProcess(Process process, int siloPort, int gatewayPort)
     {
@@ -59,9 +60,28 @@ internal sealed class SiloProcess : IAsyncDisposable
         var silo = new SiloProcess(process, siloPort, gatewayPort);
         process.OutputDataReceived += (_, e) => silo.Append(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => silo._ready.TrySetException(
+            new InvalidOperationException($"The silo on port {siloPort} exited before it was ready. Output:\n{silo.Output}"));
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return silo;
+    }
+
+    /// <summary>
+    /// Completes when the silo has logged that it is ready (its gateway accepts clients), so that a client started
+    /// afterwards knows both gateways from the start instead of marking a still-starting one dead.
+    /// </summary>
+    public async Task WaitUntilReadyAsync(TimeSpan bound)
+    {
+        try
+        {
+            await _ready.Task.WaitAsync(bound);
+        }
+        catch (TimeoutException exception)
+        {
+            throw new InvalidOperationException($"The silo on port {SiloPort} was not ready within {bound}. Output:\n{Output}", exception);
+        }
     }
 
     /// <summary>Ends the process at once, as a crash would: no graceful shutdown, no goodbye to the cluster.</summary>
@@ -69,6 +89,7 @@ internal sealed class SiloProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _ready.TrySetCanceled();
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -88,6 +109,12 @@ internal sealed class SiloProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+        }
+
+        // src/Silo logs this once StartAsync has returned; see SiloHost.LogReady.
+        if (line.Contains("Silo ready", StringComparison.Ordinal))
+        {
+            _ready.TrySetResult();
         }
     }
 }
