@@ -9,18 +9,9 @@ internal static class AbortCommand
         "abort",
         "Break a barrier: current and later waits fail (reason Aborted) until it is reset.",
         "The party count you expect. Without it the barrier must already have been used.",
-        async (client, name, parties, cancellationToken) =>
+        async (barrier, name, parties, cancellationToken) =>
         {
-            if (parties is { } count)
-            {
-                await client.GetBarrier(name, count).AbortAsync(cancellationToken);
-            }
-            else
-            {
-                // The grain takes the barrier's own party count, or refuses if the barrier was never used.
-                await client.GetGrain<IBarrierGrain>(name).AbortAsync(null).WaitAsync(cancellationToken);
-            }
-
+            await barrier.AbortAsync(parties).WaitAsync(cancellationToken);
             return $"Barrier '{name}' aborted: every wait fails with reason Aborted until it is reset.";
         });
 }

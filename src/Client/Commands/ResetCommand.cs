@@ -9,18 +9,9 @@ internal static class ResetCommand
         "reset",
         "Empty a barrier and make it usable again; current waiters fail with reason Reset.",
         "The party count you expect. Without it the barrier must already have been used.",
-        async (client, name, parties, cancellationToken) =>
+        async (barrier, name, parties, cancellationToken) =>
         {
-            if (parties is { } count)
-            {
-                await client.GetBarrier(name, count).ResetAsync(cancellationToken);
-            }
-            else
-            {
-                // The grain takes the barrier's own party count, or refuses if the barrier was never used.
-                await client.GetGrain<IBarrierGrain>(name).ResetAsync(null).WaitAsync(cancellationToken);
-            }
-
+            await barrier.ResetAsync(parties).WaitAsync(cancellationToken);
             return $"Barrier '{name}' reset: it is empty and filling again.";
         });
 }

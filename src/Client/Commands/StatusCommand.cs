@@ -9,12 +9,10 @@ internal static class StatusCommand
         "status",
         "Print a barrier's state, waiting count and phase.",
         "The party count you expect; creates the barrier if it is new. Without it the barrier is only looked at.",
-        async (client, name, parties, cancellationToken) =>
+        async (barrier, name, parties, cancellationToken) =>
         {
-            // Without a party count, ask the grain directly: the handle needs one, and would create the barrier.
-            var status = parties is { } count
-                ? await client.GetBarrier(name, count).GetStatusAsync(cancellationToken)
-                : await client.GetGrain<IBarrierGrain>(name).GetStatusAsync(null).WaitAsync(cancellationToken);
+            // With a party count the grain creates the barrier if it is new; without one it only looks.
+            var status = await barrier.GetStatusAsync(parties).WaitAsync(cancellationToken);
 
             return status is null
                 ? $"Barrier '{name}' has not been used yet."
