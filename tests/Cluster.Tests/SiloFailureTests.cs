@@ -17,8 +17,8 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _cluster.StopAllSilosAsync();
-        await _cluster.DisposeAsync();
+        await _cluster.StopAllSilosAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        await _cluster.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(2));
     }
 
     [Fact]

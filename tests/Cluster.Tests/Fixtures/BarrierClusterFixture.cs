@@ -30,14 +30,14 @@ public sealed class BarrierClusterFixture : IAsyncLifetime
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
         var cluster = builder.Build();
-        await cluster.DeployAsync();
+        await cluster.DeployAsync().WaitAsync(TimeSpan.FromMinutes(2));
         return cluster;
     }
 
     public async Task DisposeAsync()
     {
-        await Cluster.StopAllSilosAsync();
-        await Cluster.DisposeAsync();
+        await Cluster.StopAllSilosAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        await Cluster.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(2));
     }
 
     private sealed class SiloConfigurator : ISiloConfigurator
