@@ -44,8 +44,9 @@ internal static class WorkerPlacement
         }
 
         // A silo the caller did not list (it joined meanwhile) goes last.
+        var rank = silos.Select((silo, position) => (silo, position)).ToDictionary(p => p.silo, p => p.position, StringComparer.Ordinal);
         var ordered = bySilo
-            .OrderBy(pair => silos.Contains(pair.Key) ? silos.ToList().IndexOf(pair.Key) : int.MaxValue)
+            .OrderBy(pair => rank.GetValueOrDefault(pair.Key, int.MaxValue))
             .Select(pair => pair.Value)
             .ToList();
         return (Interleave(ordered, count), probes);
