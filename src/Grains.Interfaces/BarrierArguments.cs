@@ -3,6 +3,14 @@ namespace Orleans.Barrier;
 /// <summary>Argument checks shared by the handle and the grain, so both reject bad input with the same words.</summary>
 internal static class BarrierArguments
 {
+    public static void ThrowIfInvalidParties(int parties, string paramName)
+    {
+        if (parties < 1)
+        {
+            throw new ArgumentOutOfRangeException(paramName, parties, $"A barrier needs at least 1 party; got {parties}.");
+        }
+    }
+
     public static void ThrowIfInvalidTimeout(TimeSpan timeout, string paramName)
     {
         if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)

@@ -9,10 +9,7 @@ public static class BarrierGrainFactoryExtensions
     public static IDistributedBarrier GetBarrier(this IGrainFactory factory, string name, int parties)
     {
         // Checked here too so the exception names the caller's own parameter.
-        if (parties < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(parties), parties, $"A barrier needs at least 1 party; got {parties}.");
-        }
+        BarrierArguments.ThrowIfInvalidParties(parties, nameof(parties));
 
         return GetBarrier(factory, name, new BarrierOptions { Parties = parties });
     }
@@ -29,10 +26,7 @@ public static class BarrierGrainFactoryExtensions
             throw new ArgumentException("A barrier name must not be null, empty or white space.", nameof(name));
         }
 
-        if (options.Parties < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Parties, $"A barrier needs at least 1 party; got {options.Parties}.");
-        }
+        BarrierArguments.ThrowIfInvalidParties(options.Parties, nameof(options));
 
         if (options.DefaultTimeout is { } timeout)
         {

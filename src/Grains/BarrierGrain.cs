@@ -111,11 +111,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain
 
     private BarrierStateMachine GetOrCreateMachine(int parties)
     {
-        if (parties < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(parties), parties, $"A barrier needs at least 1 party; got {parties}.");
-        }
-
+        BarrierArguments.ThrowIfInvalidParties(parties, nameof(parties));
         if (_machine is null)
         {
             _machine = new BarrierStateMachine(Name, parties, _options.ResultRetention);
