@@ -190,48 +190,21 @@ public sealed class CancellationTests
         Assert.Equal(ArrivalResult.Released(1, 2), machine.Arrive(ArrivalId.New(), null, T0).Result);
     }
 
-    [Fact]
-    public void Cancel_AfterAbort_ReturnsBrokenAborted()
+    [Theory]
+    [InlineData(BrokenBarrierReason.Aborted, BarrierState.Broken)]
+    [InlineData(BrokenBarrierReason.Timeout, BarrierState.Broken)]
+    [InlineData(BrokenBarrierReason.Reset, BarrierState.Filling)]
+    public void Cancel_AfterAbortTimeoutOrReset_ReturnsBrokenWithThatReason(BrokenBarrierReason reason, BarrierState stateAfter)
     {
         var machine = NewMachine(3);
         var a = ArrivalId.New();
-        machine.Arrive(a, null, T0);
-        machine.Abort(T0);
+        var brokenAt = BreakBy(machine, reason, a);
 
-        var transition = machine.Cancel(a, T0);
+        var transition = machine.Cancel(a, brokenAt + TimeSpan.FromSeconds(1));
 
-        Assert.Equal(ArrivalResult.Broken(BrokenBarrierReason.Aborted, 0), transition.Result);
+        Assert.Equal(ArrivalResult.Broken(reason, 0), transition.Result);
         Assert.Empty(transition.Completions);
-        Assert.Equal(BarrierState.Broken, machine.State);
-    }
-
-    [Fact]
-    public void Cancel_AfterTimeout_ReturnsBrokenTimeout()
-    {
-        var machine = NewMachine(3);
-        var a = ArrivalId.New();
-        machine.Arrive(a, TimeSpan.FromSeconds(5), T0);
-        machine.AdvanceTime(T0 + TimeSpan.FromSeconds(5));
-
-        var transition = machine.Cancel(a, T0 + TimeSpan.FromSeconds(6));
-
-        Assert.Equal(ArrivalResult.Broken(BrokenBarrierReason.Timeout, 0), transition.Result);
-        Assert.Empty(transition.Completions);
-    }
-
-    [Fact]
-    public void Cancel_AfterReset_ReturnsBrokenReset()
-    {
-        var machine = NewMachine(3);
-        var a = ArrivalId.New();
-        machine.Arrive(a, null, T0);
-        machine.Reset(T0);
-
-        var transition = machine.Cancel(a, T0);
-
-        Assert.Equal(ArrivalResult.Broken(BrokenBarrierReason.Reset, 0), transition.Result);
-        Assert.Empty(transition.Completions);
-        Assert.Equal(BarrierState.Filling, machine.State);
+        Assert.Equal(stateAfter, machine.State);
     }
 
     [Fact]
@@ -306,5 +279,29 @@ public sealed class CancellationTests
         Assert.Equal(ArrivalResult.Broken(BrokenBarrierReason.Aborted, 0), transition.Result);
         Assert.Empty(transition.Completions);
         Assert.Equal(BarrierState.Broken, machine.State);
+    }
+
+    /// <summary>
+    /// Lets <paramref name="waiter"/> arrive at <see cref="T0"/> and fails its wait with <paramref name="reason"/>: an abort or a
+    /// reset at T0, or a 5 s timeout that <see cref="BarrierStateMachine.AdvanceTime"/> reaches at T0 + 5 s. Returns the moment it failed.
+    /// </summary>
+    private static DateTimeOffset BreakBy(BarrierStateMachine machine, BrokenBarrierReason reason, ArrivalId waiter)
+    {
+        var timeout = TimeSpan.FromSeconds(5);
+        machine.Arrive(waiter, reason == BrokenBarrierReason.Timeout ? timeout : null, T0);
+        switch (reason)
+        {
+            case BrokenBarrierReason.Aborted:
+                machine.Abort(T0);
+                return T0;
+            case BrokenBarrierReason.Reset:
+                machine.Reset(T0);
+                return T0;
+            case BrokenBarrierReason.Timeout:
+                machine.AdvanceTime(T0 + timeout);
+                return T0 + timeout;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(reason), reason, null);
+        }
     }
 }

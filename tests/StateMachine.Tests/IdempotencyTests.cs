@@ -278,35 +278,23 @@ public sealed class IdempotencyTests
         Assert.Equal(0, machine.RememberedResults);
     }
 
-    [Fact]
-    public void RememberedResults_ExpireOnAnyCall_IncludingAdvanceTime()
+    [Theory]
+    [InlineData(nameof(BarrierStateMachine.AdvanceTime))]
+    [InlineData(nameof(BarrierStateMachine.Reset))]
+    [InlineData(nameof(BarrierStateMachine.Abort))]
+    public void RememberedResults_AfterRetention_ExpireOnAnyCall(string call)
     {
         var machine = NewMachine(2, retention: TimeSpan.FromMinutes(1));
         ArriveAll(machine, NewIds(2), T0);
+        var afterRetention = T0 + TimeSpan.FromMinutes(2);
 
-        machine.AdvanceTime(T0 + TimeSpan.FromMinutes(2));
-
-        Assert.Equal(0, machine.RememberedResults);
-    }
-
-    [Fact]
-    public void RememberedResults_ExpireOnReset()
-    {
-        var machine = NewMachine(2, retention: TimeSpan.FromMinutes(1));
-        ArriveAll(machine, NewIds(2), T0);
-
-        machine.Reset(T0 + TimeSpan.FromMinutes(2));
-
-        Assert.Equal(0, machine.RememberedResults);
-    }
-
-    [Fact]
-    public void RememberedResults_ExpireOnAbort()
-    {
-        var machine = NewMachine(2, retention: TimeSpan.FromMinutes(1));
-        ArriveAll(machine, NewIds(2), T0);
-
-        machine.Abort(T0 + TimeSpan.FromMinutes(2));
+        _ = call switch
+        {
+            nameof(BarrierStateMachine.AdvanceTime) => machine.AdvanceTime(afterRetention),
+            nameof(BarrierStateMachine.Reset) => machine.Reset(afterRetention),
+            nameof(BarrierStateMachine.Abort) => machine.Abort(afterRetention),
+            _ => throw new ArgumentOutOfRangeException(nameof(call), call, null),
+        };
 
         Assert.Equal(0, machine.RememberedResults);
     }

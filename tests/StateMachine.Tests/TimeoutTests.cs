@@ -333,44 +333,19 @@ public sealed class TimeoutTests
         Assert.Null(machine.NextDeadline);
     }
 
-    [Fact]
-    public void Cancel_ArrivalWithALaterDeadline_KeepsNextDeadline()
+    [Theory]
+    [InlineData(10, false)] // b has a later deadline: cancelling b keeps a's.
+    [InlineData(null, false)] // b has no timeout: cancelling b keeps a's.
+    [InlineData(5, true)] // b shares a's deadline: cancelling a keeps the one they share.
+    public void Cancel_ArrivalWhileAnotherHoldsTheEarliestDeadline_KeepsNextDeadline(int? bTimeoutSeconds, bool cancelA)
     {
         var machine = NewMachine(4);
         var a = ArrivalId.New();
         var b = ArrivalId.New();
         machine.Arrive(a, FiveSeconds, T0);
-        machine.Arrive(b, TimeSpan.FromSeconds(10), T0);
+        machine.Arrive(b, bTimeoutSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null, T0);
 
-        machine.Cancel(b, T0);
-
-        Assert.Equal(T0 + FiveSeconds, machine.NextDeadline);
-    }
-
-    [Fact]
-    public void Cancel_ArrivalWithoutTimeout_KeepsNextDeadline()
-    {
-        var machine = NewMachine(4);
-        var a = ArrivalId.New();
-        var b = ArrivalId.New();
-        machine.Arrive(a, FiveSeconds, T0);
-        machine.Arrive(b, null, T0);
-
-        machine.Cancel(b, T0);
-
-        Assert.Equal(T0 + FiveSeconds, machine.NextDeadline);
-    }
-
-    [Fact]
-    public void Cancel_OneOfTwoArrivalsSharingTheEarliestDeadline_KeepsThatDeadline()
-    {
-        var machine = NewMachine(4);
-        var a = ArrivalId.New();
-        var b = ArrivalId.New();
-        machine.Arrive(a, FiveSeconds, T0);
-        machine.Arrive(b, FiveSeconds, T0);
-
-        machine.Cancel(a, T0);
+        machine.Cancel(cancelA ? a : b, T0);
 
         Assert.Equal(T0 + FiveSeconds, machine.NextDeadline);
     }
