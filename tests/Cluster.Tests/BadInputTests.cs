@@ -53,6 +53,7 @@ public sealed class BadInputTests(BarrierClusterFixture fixture)
         var barrier = _client.GetBarrier(TestBounds.UniqueName("infinite"), 2);
 
         var first = barrier.WaitAsync(Timeout.InfiniteTimeSpan);
+        await barrier.WaitForWaitingAsync(1);
         Assert.Equal(1, await barrier.WaitAsync().Bounded());
         Assert.Equal(0, await first.Bounded());
     }

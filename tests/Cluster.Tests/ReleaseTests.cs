@@ -127,6 +127,7 @@ public sealed class ReleaseTests(BarrierClusterFixture fixture)
         var early = worker.WaitLongAsync(name, 2);
         await Task.Delay(BarrierClusterFixture.ResponseTimeout * 4);
         Assert.False(early.IsCompleted);
+        Assert.Equal(1, (await barrier.GetStatusAsync().Bounded()).Waiting);
 
         Assert.Equal(1, await barrier.WaitAsync().Bounded());
         Assert.Equal(0, await early.Bounded());
