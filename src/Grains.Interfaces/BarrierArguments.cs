@@ -19,6 +19,62 @@ internal static class BarrierArguments
         }
     }
 
+    /// <summary>Names longer than this are refused: a barrier name is a grain key, sent with every message.</summary>
+    public const int MaxNameLength = 1024;
+
+    public static void ThrowIfInvalidName(string? name, string paramName)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException("A barrier name must not be null, empty or white space.", paramName);
+        }
+
+        if (name.Length > MaxNameLength)
+        {
+            throw new ArgumentException($"A barrier name may have at most {MaxNameLength} characters; got {name.Length}.", paramName);
+        }
+    }
+
+    public static void ThrowIfInvalidLease(TimeSpan lease, string paramName)
+    {
+        if (lease != Timeout.InfiniteTimeSpan && lease < BarrierOptions.MinLeaseDuration)
+        {
+            throw new ArgumentOutOfRangeException(
+                paramName, lease, $"A barrier lease must be at least {BarrierOptions.MinLeaseDuration.TotalMilliseconds} ms, or Timeout.InfiniteTimeSpan for none; got {lease}.");
+        }
+    }
+
+    public static void ThrowIfInvalidParticipant(string? participant, string paramName)
+    {
+        if (participant is null)
+        {
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(participant) || participant.Length > BarrierOptions.MaxParticipantLength)
+        {
+            throw new ArgumentException(
+                $"A participant name must be null (named by the caller's id) or 1 to {BarrierOptions.MaxParticipantLength} characters, not white space; got {participant.Length} characters.",
+                paramName);
+        }
+    }
+
+    public static void ThrowIfInvalidPoll(TimeSpan? poll, string paramName)
+    {
+        if (poll is { } p && p <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(paramName, p, $"A poll interval must be positive; got {p}.");
+        }
+    }
+
+    public static void ThrowIfInvalidPolicy(ParticipantLossPolicy policy, string paramName)
+    {
+        if (!Enum.IsDefined(policy))
+        {
+            throw new ArgumentOutOfRangeException(paramName, policy, $"Unknown participant loss policy {(int)policy}.");
+        }
+    }
+
     public static string PartyMismatch(string name, int existing, int requested)
         => $"Barrier '{name}' already exists with {existing} parties; this participant asked for {requested} parties.";
 }

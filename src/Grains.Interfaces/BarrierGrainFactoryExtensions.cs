@@ -15,22 +15,36 @@ public static class BarrierGrainFactoryExtensions
     }
 
     /// <summary>Gets a handle on the barrier called <paramref name="name"/> with the given options.</summary>
-    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The options hold a party count below 1 or a negative default timeout.</exception>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty, white space or longer than 1,024 characters, or the participant name is blank or too long.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The options hold a party count below 1, a negative default timeout, a lease under <see cref="BarrierOptions.MinLeaseDuration"/> or an unknown enum value.</exception>
+    /// <exception cref="NotSupportedException">The options ask for <see cref="BarrierTopology.Tiered"/>, which is not built yet.</exception>
     public static IDistributedBarrier GetBarrier(this IGrainFactory factory, string name, BarrierOptions options)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            throw new ArgumentException("A barrier name must not be null, empty or white space.", nameof(name));
-        }
-
+        BarrierArguments.ThrowIfInvalidName(name, nameof(name));
         BarrierArguments.ThrowIfInvalidParties(options.Parties, nameof(options));
 
         if (options.DefaultTimeout is { } timeout)
         {
             BarrierArguments.ThrowIfInvalidTimeout(timeout, nameof(options));
+        }
+
+        if (options.LeaseDuration is { } lease)
+        {
+            BarrierArguments.ThrowIfInvalidLease(lease, nameof(options));
+        }
+
+        BarrierArguments.ThrowIfInvalidParticipant(options.Participant, nameof(options));
+        BarrierArguments.ThrowIfInvalidPolicy(options.OnParticipantLost, nameof(options));
+        if (options.Topology == BarrierTopology.Tiered)
+        {
+            throw new NotSupportedException("The tiered barrier topology is not built yet; use Auto or SingleGrain.");
+        }
+
+        if (!Enum.IsDefined(options.Topology))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Topology, $"Unknown barrier topology {(int)options.Topology}.");
         }
 
         return new DistributedBarrier(factory, name, options);

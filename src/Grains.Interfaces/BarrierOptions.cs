@@ -11,4 +11,40 @@ public sealed record BarrierOptions
     /// <see cref="IDistributedBarrier.WaitAsync(TimeSpan, CancellationToken)"/> with this timeout.
     /// </summary>
     public TimeSpan? DefaultTimeout { get; init; }
+
+    /// <summary>
+    /// What the barrier does when one of this handle's arrivals stops polling for longer than its lease (its process
+    /// died, its client was disposed, its silo failed): break the barrier for everyone (the default) or evict the
+    /// arrival as if it had been cancelled.
+    /// </summary>
+    public ParticipantLossPolicy OnParticipantLost { get; init; } = ParticipantLossPolicy.Break;
+
+    /// <summary>
+    /// How long an arrival of this handle may go without being heard from before the barrier counts its participant
+    /// as lost. Renewed by the handle's own re-issued polls, which it sends at least three times per lease.
+    /// <see langword="null"/> uses the silo's <c>BarrierHostOptions.DefaultLeaseDuration</c> (one minute);
+    /// <see cref="Timeout.InfiniteTimeSpan"/> turns leases off for this handle. Otherwise at least
+    /// <see cref="MinLeaseDuration"/>.
+    /// </summary>
+    public TimeSpan? LeaseDuration { get; init; }
+
+    /// <summary>
+    /// How the barrier is laid out over the cluster. Today every barrier is one grain: <see cref="BarrierTopology.Auto"/>
+    /// and <see cref="BarrierTopology.SingleGrain"/> are accepted, <see cref="BarrierTopology.Tiered"/> is refused.
+    /// </summary>
+    public BarrierTopology Topology { get; init; } = BarrierTopology.Auto;
+
+    /// <summary>
+    /// How this handle's arrivals are named in <see cref="BarrierStatus.Waiters"/>, <see cref="BarrierStatus.Missing"/>
+    /// and <see cref="BrokenBarrierException.LostParticipants"/> (e.g. <c>"worker-17"</c>); at most
+    /// <see cref="MaxParticipantLength"/> characters. <see langword="null"/> names them by the calling grain's id,
+    /// or by the client's id for a client.
+    /// </summary>
+    public string? Participant { get; init; }
+
+    /// <summary>The shortest lease accepted: shorter ones would need polls more often than messaging allows.</summary>
+    public static readonly TimeSpan MinLeaseDuration = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest participant name accepted.</summary>
+    public const int MaxParticipantLength = 256;
 }

@@ -21,4 +21,26 @@ public sealed record BarrierStatus(
     /// <summary>The silo that hosts the barrier's grain (its runtime identity), or <see langword="null"/> if not known.</summary>
     [Id(5)]
     public string? HostSilo { get; init; }
+
+    /// <summary>
+    /// The current arrivals, oldest first. Capped at the silo's <c>BarrierHostOptions.StatusListLimit</c> (100 by
+    /// default); <see cref="Waiting"/> is always the full count.
+    /// </summary>
+    [Id(6)]
+    public IReadOnlyList<BarrierWaiter> Waiters { get; init; } = [];
+
+    /// <summary>
+    /// Participants of the previous release that have not arrived in this phase (the stragglers), by name, in the
+    /// order of their previous index. Empty before the first release. Capped like <see cref="Waiters"/>.
+    /// </summary>
+    [Id(7)]
+    public IReadOnlyList<string> Missing { get; init; } = [];
+
+    /// <summary>Why the barrier is broken, while <see cref="IsBroken"/>; otherwise <see langword="null"/>.</summary>
+    [Id(8)]
+    public BrokenBarrierReason? BrokenReason { get; init; }
+
+    /// <summary>The participants whose lost leases broke the barrier, while it is broken for that reason; otherwise empty.</summary>
+    [Id(9)]
+    public IReadOnlyList<string> LostParticipants { get; init; } = [];
 }

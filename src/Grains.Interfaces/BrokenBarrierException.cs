@@ -29,7 +29,7 @@ public sealed class BrokenBarrierException : Exception
 
     /// <summary>Creates an exception for the given reason with a default message.</summary>
     public BrokenBarrierException(BrokenBarrierReason reason)
-        : this(reason, DefaultMessage(reason, barrierName: null))
+        : this(reason, DefaultMessage(reason, barrierName: null, lostParticipants: null))
     {
     }
 
@@ -44,14 +44,22 @@ public sealed class BrokenBarrierException : Exception
     [Id(0)]
     public BrokenBarrierReason Reason { get; private set; }
 
-    internal static BrokenBarrierException For(string barrierName, BrokenBarrierReason reason)
-        => new(reason, DefaultMessage(reason, barrierName));
+    /// <summary>
+    /// The participants whose leases ran out, when <see cref="Reason"/> is <see cref="BrokenBarrierReason.ParticipantLost"/>;
+    /// empty otherwise.
+    /// </summary>
+    [Id(1)]
+    public IReadOnlyList<string> LostParticipants { get; private set; } = [];
 
-    private static string DefaultMessage(BrokenBarrierReason reason, string? barrierName)
+    internal static BrokenBarrierException For(string barrierName, BrokenBarrierReason reason, IReadOnlyList<string>? lostParticipants = null)
+        => new(reason, DefaultMessage(reason, barrierName, lostParticipants)) { LostParticipants = lostParticipants ?? [] };
+
+    private static string DefaultMessage(BrokenBarrierReason reason, string? barrierName, IReadOnlyList<string>? lostParticipants = null)
     {
         var subject = barrierName is null ? "The barrier" : $"Barrier '{barrierName}'";
         return reason switch
         {
+            BrokenBarrierReason.ParticipantLost => $"{subject} is broken: participant(s) {string.Join(", ", lostParticipants ?? [])} stopped renewing their lease while waiting. Reset it to use it again.",
             BrokenBarrierReason.Aborted => $"{subject} is broken: it was aborted. Reset it to use it again.",
             BrokenBarrierReason.Reset => $"{subject} was reset while this participant was waiting.",
             BrokenBarrierReason.Timeout => $"{subject} is broken: a wait timed out before the barrier was released. Reset it to use it again.",

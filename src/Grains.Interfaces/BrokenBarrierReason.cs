@@ -13,4 +13,11 @@ public enum BrokenBarrierReason
 
     /// <summary>A wait with a timeout was not released in time; the barrier stays broken until reset.</summary>
     Timeout,
+
+    /// <summary>
+    /// A waiting participant stopped renewing its lease (its process died, its client was disposed, its silo failed)
+    /// and its policy was <see cref="ParticipantLossPolicy.Break"/>; <see cref="BrokenBarrierException.LostParticipants"/>
+    /// names it. The barrier stays broken until reset.
+    /// </summary>
+    ParticipantLost,
 }

@@ -101,7 +101,12 @@ internal sealed class DistributedBarrier : IDistributedBarrier
         {
             // A re-attached arrival (new incarnation) should not get its full timeout again.
             var remaining = timeout is { } t ? Max(t - Stopwatch.GetElapsedTime(started), TimeSpan.Zero) : (TimeSpan?)null;
-            var request = new ArrivalRequest(arrival, Parties, remaining, maxPoll, incarnation);
+            var request = new ArrivalRequest(arrival, Parties, remaining, maxPoll, incarnation)
+            {
+                Participant = _options.Participant,
+                Lease = _options.LeaseDuration,
+                OnParticipantLost = _options.OnParticipantLost,
+            };
 
             ArrivalOutcome outcome;
             try
@@ -168,8 +173,10 @@ internal sealed class DistributedBarrier : IDistributedBarrier
     private int IndexOrThrow(ArrivalOutcome outcome, ArrivalId arrival, CancellationToken cancellationToken) => outcome.Kind switch
     {
         ArrivalOutcomeKind.Released => outcome.Index,
-        ArrivalOutcomeKind.Broken => throw BrokenBarrierException.For(Name, outcome.Reason ?? BrokenBarrierReason.Aborted),
+        ArrivalOutcomeKind.Broken => throw BrokenBarrierException.For(Name, outcome.Reason ?? BrokenBarrierReason.Aborted, outcome.LostParticipants),
         ArrivalOutcomeKind.Cancelled => throw new OperationCanceledException($"The wait on barrier '{Name}' was cancelled.", cancellationToken),
+        ArrivalOutcomeKind.Evicted => throw new BarrierUnavailableException(
+            $"Barrier '{Name}' evicted arrival {arrival}: it went longer than its lease without polling, so the barrier counted its participant as lost. It was not counted in any release; wait again to take part."),
         _ => throw new InvalidOperationException(
             $"Barrier '{Name}' no longer knows arrival {arrival}: its outcome expired before this participant asked again."),
     };

@@ -13,4 +13,9 @@ public sealed record ArrivalOutcome(
     [property: Id(1)] int Index,
     [property: Id(2)] long Phase,
     [property: Id(3)] BrokenBarrierReason? Reason,
-    [property: Id(4)] Guid Incarnation);
+    [property: Id(4)] Guid Incarnation)
+{
+    /// <summary>The participants whose lost leases broke the barrier, when <see cref="Reason"/> is <see cref="BrokenBarrierReason.ParticipantLost"/>.</summary>
+    [Id(5)]
+    public IReadOnlyList<string>? LostParticipants { get; init; }
+}

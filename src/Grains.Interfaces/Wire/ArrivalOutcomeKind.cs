@@ -19,4 +19,7 @@ public enum ArrivalOutcomeKind
 
     /// <summary>The incarnation that took the arrival no longer knows it: its outcome was answered and has expired.</summary>
     Unknown,
+
+    /// <summary>The arrival's lease ran out under <see cref="ParticipantLossPolicy.Evict"/>: it was removed as if cancelled.</summary>
+    Evicted,
 }

@@ -23,4 +23,20 @@ public sealed record ArrivalRequest(
     [property: Id(1)] int Parties,
     [property: Id(2)] TimeSpan? Timeout,
     [property: Id(3)] TimeSpan? MaxPoll,
-    [property: Id(4)] Guid? Incarnation);
+    [property: Id(4)] Guid? Incarnation)
+{
+    /// <summary>The participant's name (<see cref="BarrierOptions.Participant"/>); <see langword="null"/> lets the barrier name it by the caller's id.</summary>
+    [Id(5)]
+    public string? Participant { get; init; }
+
+    /// <summary>
+    /// How long the arrival may go without a re-issued poll before its participant counts as lost;
+    /// <see langword="null"/> uses the silo's default, <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> means no lease.
+    /// </summary>
+    [Id(6)]
+    public TimeSpan? Lease { get; init; }
+
+    /// <summary>What the barrier does if this arrival's lease runs out.</summary>
+    [Id(7)]
+    public ParticipantLossPolicy OnParticipantLost { get; init; }
+}

@@ -23,6 +23,21 @@ internal sealed class BarrierHostOptionsValidator : IValidateOptions<BarrierHost
             failures.Add($"{nameof(BarrierHostOptions.ResultRetention)} must be zero or more; got {options.ResultRetention}.");
         }
 
+        if (string.IsNullOrWhiteSpace(options.StorageName))
+        {
+            failures.Add($"{nameof(BarrierHostOptions.StorageName)} must name a grain storage provider.");
+        }
+
+        if (options.DefaultLeaseDuration != Timeout.InfiniteTimeSpan && options.DefaultLeaseDuration < BarrierOptions.MinLeaseDuration)
+        {
+            failures.Add($"{nameof(BarrierHostOptions.DefaultLeaseDuration)} must be at least {BarrierOptions.MinLeaseDuration}, or infinite; got {options.DefaultLeaseDuration}.");
+        }
+
+        if (options.StatusListLimit < 0)
+        {
+            failures.Add($"{nameof(BarrierHostOptions.StatusListLimit)} must be zero or more; got {options.StatusListLimit}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
