@@ -43,4 +43,21 @@ public sealed record BarrierStatus(
     /// <summary>The participants whose lost leases broke the barrier, while it is broken for that reason; otherwise empty.</summary>
     [Id(9)]
     public IReadOnlyList<string> LostParticipants { get; init; } = [];
+
+    /// <summary>Value equality, including the contents of the lists (a record alone would compare them by reference).</summary>
+    public bool Equals(BarrierStatus? other)
+        => other is not null
+            && Name == other.Name
+            && Parties == other.Parties
+            && Waiting == other.Waiting
+            && State == other.State
+            && Phase == other.Phase
+            && HostSilo == other.HostSilo
+            && BrokenReason == other.BrokenReason
+            && Waiters.SequenceEqual(other.Waiters)
+            && Missing.SequenceEqual(other.Missing)
+            && LostParticipants.SequenceEqual(other.LostParticipants);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Name, Parties, Waiting, State, Phase, HostSilo, BrokenReason, Waiters.Count);
 }

@@ -1,21 +1,27 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Configuration;
+using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace Orleans.Barrier;
 
 /// <summary>
 /// The grain behind one barrier: a thin shell that feeds a <see cref="BarrierStateMachine"/> and carries out its
-/// decisions: it holds wait polls open, wakes them on a release or break, and runs the timeout timer.
+/// decisions. Every operation goes through one funnel: step the machine, store what must be stored, then answer
+/// (wake the polls of completed arrivals, answer the caller) and re-arm the deadline timer. No poll is ever
+/// answered from state that storage does not hold yet.
 /// </summary>
 /// <remarks>
 /// Reentrant so that a poll held open never blocks other arrivals, cancellations, resets or status reads. That is
-/// safe without locks because every state machine step runs inside one turn with no await in between, and the
-/// only await (a poll waiting for its arrival's result) touches no state after it resumes.
+/// safe without locks because every state machine step runs inside one turn with no await in between; the awaits
+/// (storage writes, held polls) only wait for answers that were already decided.
 /// </remarks>
 [Reentrant]
-internal sealed partial class BarrierGrain : Grain, IBarrierGrain
+[GrainType("barrier")]
+internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrainCallFilter
 {
     private static readonly TimeSpan MaxTimerDue = TimeSpan.FromDays(1);
 
@@ -26,9 +32,12 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain
     private readonly TimeSpan _defaultPoll;
     private readonly TimeProvider _time;
     private readonly ILogger<BarrierGrain> _logger;
+    private BarrierStateWriter _writer = null!;
     private BarrierStateMachine? _machine;
     private IGrainTimer? _deadlineTimer;
     private DateTimeOffset? _timerArmedFor;
+    private GrainId? _caller;
+    private Exception? _fencedBy;
 
     public BarrierGrain(
         IOptions<BarrierHostOptions> options,
@@ -44,20 +53,53 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain
 
     private string Name => this.GetPrimaryKeyString();
 
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var storage = ServiceProvider.GetKeyedService<IGrainStorage>(_options.StorageName)
+            ?? ServiceProvider.GetRequiredKeyedService<IGrainStorage>(BarrierSiloBuilderExtensions.FallbackStorageName);
+        _writer = new BarrierStateWriter(storage, this.GetGrainId());
+        if (await _writer.ReadAsync() is { } snapshot)
+        {
+            _machine = BarrierStateMachine.Restore(Name, snapshot, _options.ResultRetention, _time.GetUtcNow());
+            LogRestored(Name, snapshot.Parties, snapshot.Phase, snapshot.BrokenReason);
+        }
+    }
+
+    /// <summary>Notes who is calling, so an unnamed arrival is named by its caller's grain or client id.</summary>
+    /// <remarks>The method runs synchronously up to its first await, so nothing else reads or changes the field in between.</remarks>
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        _caller = context.SourceId;
+        return context.Invoke();
+    }
+
     public async Task<ArrivalOutcome> WaitAsync(ArrivalRequest request)
     {
+        ThrowIfFenced();
         ArgumentNullException.ThrowIfNull(request);
         if (request.Timeout is { } timeout)
         {
             BarrierArguments.ThrowIfInvalidTimeout(timeout, nameof(request));
         }
 
+        BarrierArguments.ThrowIfInvalidPoll(request.MaxPoll, nameof(request));
+        var lease = request.Lease ?? _options.DefaultLeaseDuration;
+        BarrierArguments.ThrowIfInvalidLease(lease, nameof(request));
+        BarrierArguments.ThrowIfInvalidParticipant(request.Participant, nameof(request));
+        BarrierArguments.ThrowIfInvalidPolicy(request.OnParticipantLost, nameof(request));
+
+        var terms = new ArrivalTerms(
+            request.Participant ?? _caller?.ToString() ?? "unknown",
+            request.Timeout,
+            lease == Timeout.InfiniteTimeSpan ? null : lease,
+            request.OnParticipantLost,
+            _caller?.ToString());
         var machine = GetOrCreateMachine(request.Parties);
-        var transition = machine.Arrive(request.Id, request.Timeout, _time.GetUtcNow(), mustBeKnown: request.Incarnation == _incarnation);
-        Apply(transition);
-        if (transition.Result.IsFinal)
+        var transition = machine.Arrive(request.Id, terms, _time.GetUtcNow(), mustBeKnown: request.Incarnation == _incarnation);
+        var result = await CommitAsync(transition);
+        if (result.IsFinal)
         {
-            return ToOutcome(transition.Result);
+            return ToOutcome(result);
         }
 
         if (!_pollsByArrival.TryGetValue(request.Id, out var pending))
@@ -66,7 +108,8 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain
             _pollsByArrival.Add(request.Id, pending);
         }
 
-        var poll = Min(request.MaxPoll ?? _defaultPoll, _options.MaxPollInterval);
+        // A live participant renews its lease at least three times per lease, so one late poll does not lose it.
+        var poll = Min(Min(request.MaxPoll ?? _defaultPoll, _options.MaxPollInterval), terms.Lease is { } l ? l / 3 : TimeSpan.MaxValue);
         try
         {
             return ToOutcome(await pending.Task.WaitAsync(poll, _time));
@@ -78,35 +121,52 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain
         }
     }
 
-    public Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, int parties)
+    public async Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, int parties)
     {
+        ThrowIfFenced();
         var transition = GetOrCreateMachine(parties).Cancel(arrival, _time.GetUtcNow());
-        Apply(transition);
-        return Task.FromResult(ToOutcome(transition.Result));
+        return ToOutcome(await CommitAsync(transition));
     }
 
-    public Task ResetAsync(int? parties)
+    public async Task ResetAsync(int? parties)
     {
+        ThrowIfFenced();
         var machine = GetExistingMachine(parties, "reset");
         var transition = machine.Reset(_time.GetUtcNow());
         LogReset(Name, transition.Completions.Count);
-        Apply(transition);
-        return Task.CompletedTask;
+        await CommitAsync(transition);
+        ThrowIfFenced();
     }
 
-    public Task AbortAsync(int? parties)
+    public async Task AbortAsync(int? parties)
     {
+        ThrowIfFenced();
         var machine = GetExistingMachine(parties, "abort");
         var transition = machine.Abort(_time.GetUtcNow());
         LogAborted(Name, transition.Completions.Count);
-        Apply(transition);
-        return Task.CompletedTask;
+        await CommitAsync(transition);
+        ThrowIfFenced();
     }
 
-    public Task<BarrierStatus?> GetStatusAsync(int? parties)
+    public async Task<BarrierStatus?> GetStatusAsync(int? parties)
     {
+        ThrowIfFenced();
         var machine = parties is { } p ? GetOrCreateMachine(p) : _machine;
-        return Task.FromResult(machine?.GetStatus() is { } status ? status with { HostSilo = RuntimeIdentity } : null);
+        if (machine is null)
+        {
+            return null;
+        }
+
+        // A status must not show what storage does not hold yet (a new barrier, a release being written).
+        await PersistAsync();
+        ThrowIfFenced();
+        var status = machine.GetStatus(_options.StatusListLimit);
+        var silos = await LocateWaitersAsync(machine.Waiters.Take(_options.StatusListLimit).Select(w => w.Terms.Source));
+        return status with
+        {
+            HostSilo = RuntimeIdentity,
+            Waiters = [.. status.Waiters.Select((w, i) => w with { Silo = silos[i] })],
+        };
     }
 
     private BarrierStateMachine GetOrCreateMachine(int parties)
@@ -131,9 +191,18 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain
             : _machine ?? throw new InvalidOperationException(
                 $"Cannot {operation} barrier '{Name}': it has not been used yet, so its party count is unknown. Give the party count.");
 
-    /// <summary>Carries out a transition: wakes the polls of every completed arrival and re-arms the timeout timer.</summary>
-    private void Apply(BarrierTransition transition)
+    /// <summary>
+    /// The funnel every step goes through: store the step if it changed what is stored, then wake the polls of
+    /// the arrivals it completed and re-arm the deadline timer. Returns the caller's own result, or pending if
+    /// this activation was fenced off meanwhile (the caller's next poll goes to the live activation).
+    /// </summary>
+    private async Task<ArrivalResult> CommitAsync(BarrierTransition transition)
     {
+        if (!await PersistAsync())
+        {
+            return ArrivalResult.Pending(transition.Result.Phase);
+        }
+
         foreach (var completion in transition.Completions)
         {
             if (_pollsByArrival.Remove(completion.Arrival, out var pending))
@@ -142,32 +211,91 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain
             }
         }
 
-        if (transition.Completions.Count > 0 && transition.Completions[0].Result.Kind == ArrivalOutcomeKind.Released)
+        if (transition.Completions.Count > 0)
         {
-            LogReleased(Name, transition.Completions.Count, transition.Completions[0].Result.Phase);
+            LogCompletions(transition.Completions);
         }
 
         ScheduleDeadline();
+        return transition.Result;
     }
+
+    /// <summary>Stores the machine if it is ahead of storage. False if the write failed and this activation stepped aside.</summary>
+    private async Task<bool> PersistAsync()
+    {
+        if (_fencedBy is not null)
+        {
+            return false;
+        }
+
+        if (_machine is not { } machine || machine.Version <= _writer.PersistedVersion)
+        {
+            return true;
+        }
+
+        try
+        {
+            await _writer.PersistAsync(machine.Version, machine.Snapshot);
+            return true;
+        }
+        catch (Exception exception)
+        {
+            StepAside(exception);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// A write failed: storage no longer matches this activation (another activation wrote since, or the write
+    /// was lost), so nothing it holds may be answered. Fail its held polls with a retryable error and deactivate;
+    /// every participant re-polls and re-attaches to an activation that starts from storage.
+    /// </summary>
+    private void StepAside(Exception exception)
+    {
+        if (_fencedBy is not null)
+        {
+            return;
+        }
+
+        _fencedBy = exception;
+        LogSteppedAside(exception, Name);
+        var unavailable = Fenced();
+        foreach (var pending in _pollsByArrival.Values)
+        {
+            pending.TrySetException(unavailable);
+        }
+
+        _pollsByArrival.Clear();
+        _deadlineTimer?.Dispose();
+        _deadlineTimer = null;
+        DeactivateOnIdle();
+    }
+
+    private void ThrowIfFenced()
+    {
+        if (_fencedBy is not null)
+        {
+            throw Fenced();
+        }
+    }
+
+    private BarrierUnavailableException Fenced() => new(
+        $"Barrier '{Name}': this activation's storage write failed ({_fencedBy?.GetType().Name}: {_fencedBy?.Message}); it is stepping aside. Retry: the barrier continues from storage.");
 
     private void ScheduleDeadline()
     {
-        // Most transitions leave the earliest deadline as it was; re-arming the timer for each arrival is waste.
+        // Lease renewals push the earliest deadline later on almost every poll; re-arming the timer for each would
+        // be waste. A timer that fires early finds nothing overdue and re-arms from there.
         var nextDeadline = _machine?.NextDeadline;
-        if (nextDeadline == _timerArmedFor)
+        if (nextDeadline is null || (_timerArmedFor is { } armed && armed <= nextDeadline))
         {
             return;
         }
 
         _timerArmedFor = nextDeadline;
-        if (nextDeadline is not { } deadline)
-        {
-            _deadlineTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            return;
-        }
 
         // Timers cannot be set weeks ahead; an early tick finds nothing overdue and re-arms from here.
-        var due = deadline - _time.GetUtcNow();
+        var due = nextDeadline.Value - _time.GetUtcNow();
         due = due < TimeSpan.Zero ? TimeSpan.Zero : Min(due, MaxTimerDue);
         if (_deadlineTimer is null)
         {
@@ -181,31 +309,70 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain
         }
     }
 
-    private Task OnDeadlineAsync(CancellationToken cancellationToken)
+    private async Task OnDeadlineAsync(CancellationToken cancellationToken)
     {
         // The timer is one-shot: whatever it was armed for has now passed or must be re-armed.
         _timerArmedFor = null;
-        if (_machine is { } machine)
+        if (_machine is { } machine && _fencedBy is null)
         {
-            var transition = machine.AdvanceTime(_time.GetUtcNow());
-            if (transition.Completions.Count > 0)
+            await CommitAsync(machine.AdvanceTime(_time.GetUtcNow()));
+        }
+    }
+
+    /// <summary>Finds the silo of each grain participant; clients and unknown callers get null.</summary>
+    private async Task<string?[]> LocateWaitersAsync(IEnumerable<string?> sources)
+    {
+        var management = GrainFactory.GetGrain<IManagementGrain>(0);
+        var lookups = sources.Select(async source =>
+        {
+            if (source is null || !GrainId.TryParse(source, out var grainId) || grainId.IsClient())
             {
-                LogTimedOut(Name, transition.Completions.Count);
+                return null;
             }
 
-            Apply(transition);
-        }
-
-        return Task.CompletedTask;
+            try
+            {
+                return (await management.GetActivationAddress(GrainFactory.GetGrain(grainId)))?.ToString();
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // Where a waiter runs is a courtesy of the status; a failed lookup must not fail the status.
+                return null;
+            }
+        });
+        return await Task.WhenAll(lookups);
     }
 
     private ArrivalOutcome ToOutcome(ArrivalResult result)
-        => new(result.Kind, result.Index, result.Phase, result.Reason, _incarnation);
+        => new(result.Kind, result.Index, result.Phase, result.Reason, _incarnation) { LostParticipants = result.Lost };
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
+    private void LogCompletions(IReadOnlyList<ArrivalCompletion> completions)
+    {
+        var first = completions[0].Result;
+        switch (first.Kind)
+        {
+            case ArrivalOutcomeKind.Released:
+                LogReleased(Name, completions.Count, first.Phase);
+                break;
+            case ArrivalOutcomeKind.Broken when first.Reason == BrokenBarrierReason.Timeout:
+                LogTimedOut(Name, completions.Count);
+                break;
+            case ArrivalOutcomeKind.Broken when first.Reason == BrokenBarrierReason.ParticipantLost:
+                LogParticipantLost(Name, string.Join(", ", first.Lost ?? []), completions.Count);
+                break;
+            case ArrivalOutcomeKind.Evicted:
+                LogEvicted(Name, completions.Count);
+                break;
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Barrier {Barrier} created with {Parties} parties")]
     private partial void LogCreated(string barrier, int parties);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Barrier {Barrier} restored from storage: {Parties} parties, phase {Phase}, broken: {BrokenReason}")]
+    private partial void LogRestored(string barrier, int parties, long phase, BrokenBarrierReason? brokenReason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Barrier {Barrier} released {Count} arrivals in phase {Phase}")]
     private partial void LogReleased(string barrier, int count, long phase);
@@ -218,4 +385,13 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Barrier {Barrier} broke on a timeout; {Count} waiters failed")]
     private partial void LogTimedOut(string barrier, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Barrier {Barrier} broke: participant(s) {Lost} stopped renewing their lease; {Count} waiters failed")]
+    private partial void LogParticipantLost(string barrier, string lost, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Barrier {Barrier} evicted {Count} arrival(s) whose lease ran out")]
+    private partial void LogEvicted(string barrier, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Barrier {Barrier}: a storage write failed; this activation steps aside and its waiters re-attach")]
+    private partial void LogSteppedAside(Exception exception, string barrier);
 }

@@ -45,7 +45,9 @@ public sealed class ReleaseTests(BarrierClusterFixture fixture)
         await barrier.WaitForWaitingAsync(1);
         var status = await barrier.GetStatusAsync().Bounded();
 
-        Assert.Equal(new BarrierStatus(barrier.Name, 2, 1, BarrierState.Filling, 1) { HostSilo = status.HostSilo }, status);
+        Assert.Equal(new BarrierStatus(barrier.Name, 2, 1, BarrierState.Filling, 1) { HostSilo = status.HostSilo, Waiters = status.Waiters }, status);
+        Assert.Single(status.Waiters);
+        Assert.Empty(status.Missing);
         Assert.False(next.IsCompleted);
         Assert.Equal(1, await barrier.WaitAsync().Bounded());
         Assert.Equal(0, await next.Bounded());

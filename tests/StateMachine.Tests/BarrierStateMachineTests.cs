@@ -114,7 +114,8 @@ public sealed class BarrierStateMachineTests
 
         var status = machine.GetStatus();
 
-        Assert.Equal(new BarrierStatus("orders", 3, 2, BarrierState.Filling, 0), status);
+        var waiter = new BarrierWaiter("anonymous", null, T0);
+        Assert.Equal(new BarrierStatus("orders", 3, 2, BarrierState.Filling, 0) { Waiters = [waiter, waiter] }, status);
     }
 
     [Fact]
@@ -126,7 +127,7 @@ public sealed class BarrierStateMachineTests
 
         var status = machine.GetStatus();
 
-        Assert.Equal(new BarrierStatus("orders", 2, 1, BarrierState.Filling, 2), status);
+        Assert.Equal(new BarrierStatus("orders", 2, 1, BarrierState.Filling, 2) { Waiters = [new BarrierWaiter("anonymous", null, T0)] }, status);
     }
 
     [Fact]
@@ -138,7 +139,7 @@ public sealed class BarrierStateMachineTests
 
         var status = machine.GetStatus();
 
-        Assert.Equal(new BarrierStatus("orders", 3, 0, BarrierState.Broken, 0), status);
+        Assert.Equal(new BarrierStatus("orders", 3, 0, BarrierState.Broken, 0) { BrokenReason = BrokenBarrierReason.Aborted }, status);
         Assert.True(status.IsBroken);
     }
 

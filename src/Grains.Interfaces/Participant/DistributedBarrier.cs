@@ -155,18 +155,28 @@ internal sealed class DistributedBarrier : IDistributedBarrier
     private async Task<int> CancelArrivalAsync(ArrivalId arrival, CancellationToken cancellationToken)
     {
         // The grain's turn decides whether the release or the cancellation came first; whatever it says is final.
-        ArrivalOutcome outcome;
-        try
+        // A cancellation that fails in transit is retried like a poll: the arrival may have re-attached to a new
+        // activation, and leaving it there would count a participant that has gone.
+        var lastHeard = Stopwatch.GetTimestamp();
+        var window = _callerResponseTimeout is { } rt ? rt * 2 : DefaultReattachWindow;
+        while (true)
         {
-            outcome = await _grain.CancelAsync(arrival, Parties).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (IsTransient(exception))
-        {
-            // The barrier's silo is gone, and the arrival with it: nothing is left to count it.
-            throw new OperationCanceledException($"The wait on barrier '{Name}' was cancelled.", exception, cancellationToken);
-        }
+            try
+            {
+                var outcome = await _grain.CancelAsync(arrival, Parties).ConfigureAwait(false);
+                return IndexOrThrow(outcome, arrival, cancellationToken);
+            }
+            catch (Exception exception) when (IsTransient(exception))
+            {
+                if (Stopwatch.GetElapsedTime(lastHeard) >= window)
+                {
+                    // No silo holds the barrier any more, and the arrival went with it: nothing is left to count it.
+                    throw new OperationCanceledException($"The wait on barrier '{Name}' was cancelled.", exception, cancellationToken);
+                }
 
-        return IndexOrThrow(outcome, arrival, cancellationToken);
+                await Task.Delay(RetryDelay, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Turns a final outcome, from a poll or a cancellation, into the index or the exception the caller sees.</summary>
@@ -181,7 +191,9 @@ internal sealed class DistributedBarrier : IDistributedBarrier
             $"Barrier '{Name}' no longer knows arrival {arrival}: its outcome expired before this participant asked again."),
     };
 
+    // BarrierUnavailableException from the grain means an activation stepped aside after a failed storage write.
     private static bool IsTransient(Exception exception) => exception is SiloUnavailableException
+        or BarrierUnavailableException
         or OrleansMessageRejectionException
         or GatewayTooBusyException
         or ConnectionFailedException

@@ -9,6 +9,12 @@ namespace Orleans.Barrier;
 /// <summary>The one door in: switches barrier hosting on for a silo.</summary>
 public static class BarrierSiloBuilderExtensions
 {
+    /// <summary>
+    /// The in-memory storage provider barriers fall back to when no provider named
+    /// <see cref="BarrierHostOptions.StorageName"/> is registered. A private name, so it never shadows the application's own providers.
+    /// </summary>
+    internal const string FallbackStorageName = "Orleans.Barrier.InMemory";
+
     /// <summary>Lets this silo host barrier grains, with default <see cref="BarrierHostOptions"/>. Idempotent.</summary>
     public static ISiloBuilder AddBarriers(this ISiloBuilder builder) => builder.AddBarriers(static _ => { });
 
@@ -29,6 +35,10 @@ public static class BarrierSiloBuilderExtensions
         services.AddOptions<BarrierHostOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BarrierHostOptions>, BarrierHostOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+
+        // Registered under a private name and used only if the configured StorageName has no provider, so a bare
+        // silo works with no storage configured while a real provider, registered before or after, wins.
+        builder.AddMemoryGrainStorage(FallbackStorageName);
 
         // Register the grain and wire types explicitly, so hosting works even when the silo's own project
         // does not run the Orleans code generator.

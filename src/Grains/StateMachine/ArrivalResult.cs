@@ -1,19 +1,23 @@
 namespace Orleans.Barrier;
 
 /// <summary>What the state machine decided for one arrival; the grain turns it into an <see cref="ArrivalOutcome"/>.</summary>
-/// <param name="Kind">Pending, released, broken, cancelled or unknown.</param>
+/// <param name="Kind">Pending, released, broken, cancelled, evicted or unknown.</param>
 /// <param name="Index">The release index when released; otherwise -1.</param>
 /// <param name="Phase">The phase number a release completed, or the current phase otherwise.</param>
 /// <param name="Reason">Why the barrier broke, when broken.</param>
-internal readonly record struct ArrivalResult(ArrivalOutcomeKind Kind, int Index, long Phase, BrokenBarrierReason? Reason)
+/// <param name="Lost">The participants whose lost leases broke the barrier, when <paramref name="Reason"/> is <see cref="BrokenBarrierReason.ParticipantLost"/>.</param>
+internal readonly record struct ArrivalResult(ArrivalOutcomeKind Kind, int Index, long Phase, BrokenBarrierReason? Reason, IReadOnlyList<string>? Lost = null)
 {
     public static ArrivalResult Pending(long phase) => new(ArrivalOutcomeKind.Pending, -1, phase, null);
 
     public static ArrivalResult Released(int index, long phase) => new(ArrivalOutcomeKind.Released, index, phase, null);
 
-    public static ArrivalResult Broken(BrokenBarrierReason reason, long phase) => new(ArrivalOutcomeKind.Broken, -1, phase, reason);
+    public static ArrivalResult Broken(BrokenBarrierReason reason, long phase, IReadOnlyList<string>? lost = null)
+        => new(ArrivalOutcomeKind.Broken, -1, phase, reason, lost);
 
     public static ArrivalResult Cancelled(long phase) => new(ArrivalOutcomeKind.Cancelled, -1, phase, null);
+
+    public static ArrivalResult Evicted(long phase) => new(ArrivalOutcomeKind.Evicted, -1, phase, null);
 
     public static ArrivalResult Unknown(long phase) => new(ArrivalOutcomeKind.Unknown, -1, phase, null);
 

@@ -3,22 +3,29 @@ using System.Diagnostics;
 namespace Orleans.Barrier;
 
 /// <summary>
-/// The rules of one barrier (<c>asyncio.Barrier</c> semantics) as a plain class: arrivals, cancellations, resets,
-/// aborts and the passage of time go in; decisions come out as <see cref="BarrierTransition"/>s. It owns no
-/// timers, threads or clocks: callers pass <c>now</c> and act on the completions it returns. Not thread-safe;
-/// the barrier grain's single-threaded turns are its only caller.
+/// The rules of one barrier (<c>asyncio.Barrier</c> semantics, plus leases) as a plain class: arrivals,
+/// cancellations, resets, aborts and the passage of time go in; decisions come out as <see cref="BarrierTransition"/>s.
+/// It owns no timers, threads, clocks or storage: callers pass <c>now</c>, act on the completions it returns, and
+/// store a <see cref="Snapshot"/> whenever <see cref="Version"/> moves. Not thread-safe; the barrier grain's
+/// single-threaded turns are its only caller.
 /// </summary>
 /// <remarks>
 /// Invariants between calls: <see cref="State"/> is <see cref="BarrierState.Filling"/> or
 /// <see cref="BarrierState.Broken"/> (a release or reset finishes inside the call that starts it); fewer than
 /// <see cref="Parties"/> arrivals wait; nothing waits while broken; and an arrival id is either waiting, or
-/// remembered with its final result, or unknown.
+/// remembered with its final result, or unknown. <see cref="Version"/> moves exactly when the stored part
+/// (<see cref="BarrierSnapshot"/>) changes.
 /// </remarks>
 [DebuggerDisplay("{Name,nq}: {State} {Waiting}/{Parties}, phase {Phase}")]
 internal sealed class BarrierStateMachine
 {
     private readonly LinkedList<WaitingArrival> _waiting = new();
     private readonly Dictionary<ArrivalId, LinkedListNode<WaitingArrival>> _waitingById = [];
+
+    // How many waiting arrivals carry each participant name, so "who is missing" is a lookup, not a scan.
+    private readonly Dictionary<string, int> _waitingNames = new(StringComparer.Ordinal);
+    private readonly DeadlineSchedule _deadlines = new();
+    private readonly Func<ScheduledDeadline, bool> _isCurrentDeadline;
 
     // Final results stay here for a while so that a re-issued poll whose previous answer was lost in transit
     // still gets its index instead of counting as a new arrival.
@@ -27,6 +34,8 @@ internal sealed class BarrierStateMachine
     private readonly TimeSpan _resultRetention;
 
     private BrokenBarrierReason _brokenReason;
+    private IReadOnlyList<string> _lostParticipants = [];
+    private IReadOnlyList<ReleasedArrival> _lastRelease = [];
 
     /// <summary>Creates an empty, filling barrier.</summary>
     /// <param name="name">The barrier's name, for status reports.</param>
@@ -40,6 +49,7 @@ internal sealed class BarrierStateMachine
         Name = name;
         Parties = parties;
         _resultRetention = resultRetention;
+        _isCurrentDeadline = IsCurrent;
     }
 
     /// <summary>The barrier's name.</summary>
@@ -54,14 +64,20 @@ internal sealed class BarrierStateMachine
     /// <summary>How many releases have happened.</summary>
     public long Phase { get; private set; }
 
+    /// <summary>Counts changes to the stored part; 1 for a new barrier, which has not been stored yet.</summary>
+    public long Version { get; private set; } = 1;
+
     /// <summary>Arrivals waiting in the current phase.</summary>
     public int Waiting => _waiting.Count;
 
     /// <summary>Why the barrier is broken; meaningful only while <see cref="State"/> is broken.</summary>
     public BrokenBarrierReason BrokenReason => _brokenReason;
 
-    /// <summary>The earliest moment a waiting arrival times out, or <see langword="null"/> if none can.</summary>
-    public DateTimeOffset? NextDeadline { get; private set; }
+    /// <summary>The participants whose lost leases broke the barrier; empty unless it is broken for that reason.</summary>
+    public IReadOnlyList<string> LostParticipants => _lostParticipants;
+
+    /// <summary>The earliest moment a waiting arrival times out or its lease runs out, or <see langword="null"/> if none can.</summary>
+    public DateTimeOffset? NextDeadline => _deadlines.TryPeek(_isCurrentDeadline, out var next) ? next.At : null;
 
     /// <summary>How many final results are remembered for re-issued polls.</summary>
     public int RememberedResults => _finished.Count;
@@ -69,28 +85,75 @@ internal sealed class BarrierStateMachine
     /// <summary>The waiting arrivals, oldest first.</summary>
     public IEnumerable<ArrivalId> WaitingArrivals => _waiting.Select(w => w.Id);
 
+    /// <summary>The waiting arrivals with their terms, oldest first.</summary>
+    public IEnumerable<WaitingArrival> Waiters => _waiting;
+
+    /// <summary>Rebuilds a barrier from its stored part. Its arrivals re-attach by themselves; members of the latest release get their index again.</summary>
+    /// <param name="name">The barrier's name.</param>
+    /// <param name="snapshot">What was stored.</param>
+    /// <param name="resultRetention">How long a final result is remembered for re-issued polls.</param>
+    /// <param name="now">The current time, from which the restored results are remembered.</param>
+    public static BarrierStateMachine Restore(string name, BarrierSnapshot snapshot, TimeSpan resultRetention, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var machine = new BarrierStateMachine(name, snapshot.Parties, resultRetention)
+        {
+            Phase = snapshot.Phase,
+            Version = snapshot.Version,
+            _lastRelease = snapshot.LastRelease,
+        };
+
+        if (snapshot.BrokenReason is { } reason)
+        {
+            machine.State = BarrierState.Broken;
+            machine._brokenReason = reason;
+            machine._lostParticipants = snapshot.LostParticipants;
+        }
+
+        for (var index = 0; index < snapshot.LastRelease.Count; index++)
+        {
+            machine.Remember(snapshot.LastRelease[index].Arrival, ArrivalResult.Released(index, snapshot.Phase), now);
+        }
+
+        return machine;
+    }
+
+    /// <summary>The stored part, as of now.</summary>
+    public BarrierSnapshot Snapshot() => new(
+        Parties,
+        Phase,
+        State == BarrierState.Broken ? _brokenReason : null,
+        State == BarrierState.Broken ? _lostParticipants : [],
+        _lastRelease,
+        Version);
+
+    /// <summary>An anonymous arrival with only a timeout; see <see cref="Arrive(ArrivalId, ArrivalTerms, DateTimeOffset, bool)"/>.</summary>
+    public BarrierTransition Arrive(ArrivalId arrival, TimeSpan? timeout, DateTimeOffset now, bool mustBeKnown = false)
+        => Arrive(arrival, ArrivalTerms.WithTimeout(timeout), now, mustBeKnown);
+
     /// <summary>
     /// An arrival, or a re-issue of one. Idempotent per <paramref name="arrival"/>: a waiting arrival stays
-    /// pending, a finished one gets its remembered result.
+    /// pending (and its lease is renewed), a finished one gets its remembered result.
     /// </summary>
     /// <param name="arrival">The arrival's id.</param>
-    /// <param name="timeout">How long it may wait before the barrier breaks; <see langword="null"/> for no limit.</param>
+    /// <param name="terms">Its name, timeout, lease and loss policy; only the first arrival's terms count.</param>
     /// <param name="now">The current time.</param>
     /// <param name="mustBeKnown">
     /// The caller has been answered by this barrier before: if the arrival is neither waiting nor remembered,
     /// answer <see cref="ArrivalOutcomeKind.Unknown"/> instead of counting it again.
     /// </param>
-    public BarrierTransition Arrive(ArrivalId arrival, TimeSpan? timeout, DateTimeOffset now, bool mustBeKnown = false)
+    public BarrierTransition Arrive(ArrivalId arrival, ArrivalTerms terms, DateTimeOffset now, bool mustBeKnown = false)
     {
         AssertInvariants();
         ForgetExpiredResults(now);
 
         // A deadline that passed before its timer fired still wins: this arrival must not complete a party
-        // that should already have broken.
-        var overdue = BreakIfOverdue(now);
-        if (_waitingById.ContainsKey(arrival))
+        // that should already have broken, nor count a participant whose lease has already run out.
+        var overdue = ApplyOverdue(now);
+        if (_waitingById.TryGetValue(arrival, out var node))
         {
-            return BarrierTransition.Only(ArrivalResult.Pending(Phase));
+            Renew(node.Value, now);
+            return new BarrierTransition(ArrivalResult.Pending(Phase), overdue);
         }
 
         if (_finished.TryGetValue(arrival, out var finished))
@@ -105,13 +168,12 @@ internal sealed class BarrierStateMachine
 
         if (State == BarrierState.Broken)
         {
-            var broken = ArrivalResult.Broken(_brokenReason, Phase);
+            var broken = BrokenResult();
             Remember(arrival, broken, now);
             return new BarrierTransition(broken, overdue);
         }
 
-        Debug.Assert(overdue.Count == 0, "An overdue deadline leaves the barrier broken.");
-        return ArriveAndWait(arrival, timeout, now);
+        return ArriveAndWait(arrival, terms, now, overdue);
     }
 
     /// <summary>
@@ -123,20 +185,15 @@ internal sealed class BarrierStateMachine
         AssertInvariants();
         ForgetExpiredResults(now);
 
-        // An overdue deadline breaks the barrier first, so the arrival then answers with that break.
-        var overdue = BreakIfOverdue(now);
-        if (_waitingById.Remove(arrival, out var node))
+        // An overdue deadline applies first, so the arrival then answers with that break or eviction.
+        var overdue = ApplyOverdue(now);
+        if (_waitingById.TryGetValue(arrival, out var node))
         {
-            Debug.Assert(overdue.Count == 0, "A barrier with a waiter was not broken.");
-            _waiting.Remove(node);
-            if (node.Value.Deadline == NextDeadline)
-            {
-                NextDeadline = EarliestDeadline();
-            }
-
+            RemoveWaiting(node);
             var cancelled = ArrivalResult.Cancelled(Phase);
             Remember(arrival, cancelled, now);
-            return new BarrierTransition(cancelled, [new ArrivalCompletion(arrival, cancelled)]);
+            overdue.Add(new ArrivalCompletion(arrival, cancelled));
+            return new BarrierTransition(cancelled, overdue);
         }
 
         if (_finished.TryGetValue(arrival, out var finished))
@@ -160,6 +217,8 @@ internal sealed class BarrierStateMachine
         State = BarrierState.Resetting;
         var completions = CompleteAllWaiting(ArrivalResult.Broken(BrokenBarrierReason.Reset, Phase), now);
         State = BarrierState.Filling;
+        _lostParticipants = [];
+        Version++;
         return new BarrierTransition(ArrivalResult.Pending(Phase), completions);
     }
 
@@ -171,54 +230,158 @@ internal sealed class BarrierStateMachine
         return new BarrierTransition(ArrivalResult.Pending(Phase), Break(BrokenBarrierReason.Aborted, now));
     }
 
-    /// <summary>Lets time pass: if a waiting arrival's deadline has come, the barrier breaks with <see cref="BrokenBarrierReason.Timeout"/>.</summary>
+    /// <summary>
+    /// Lets time pass: a waiting arrival whose timeout has come breaks the barrier with
+    /// <see cref="BrokenBarrierReason.Timeout"/>; one whose lease has run out is evicted or breaks it with
+    /// <see cref="BrokenBarrierReason.ParticipantLost"/>, as its policy says.
+    /// </summary>
     public BarrierTransition AdvanceTime(DateTimeOffset now)
     {
         AssertInvariants();
         ForgetExpiredResults(now);
-        return new BarrierTransition(ArrivalResult.Pending(Phase), BreakIfOverdue(now));
+        return new BarrierTransition(ArrivalResult.Pending(Phase), ApplyOverdue(now));
     }
 
-    /// <summary>Takes a snapshot for <see cref="BarrierStatus"/>.</summary>
-    public BarrierStatus GetStatus() => new(Name, Parties, Waiting, State, Phase);
-
-    private BarrierTransition ArriveAndWait(ArrivalId arrival, TimeSpan? timeout, DateTimeOffset now)
+    /// <summary>Takes a snapshot for <see cref="BarrierStatus"/>, listing at most <paramref name="listLimit"/> waiters and missing participants.</summary>
+    public BarrierStatus GetStatus(int listLimit = 100) => new(Name, Parties, Waiting, State, Phase)
     {
-        var deadline = DeadlineAfter(now, timeout);
-        var node = _waiting.AddLast(new WaitingArrival(arrival, deadline));
-        _waitingById.Add(arrival, node);
-        if (deadline is { } d && (NextDeadline is null || d < NextDeadline))
+        Waiters = [.. _waiting.Take(listLimit).Select(w => new BarrierWaiter(w.Terms.Participant, null, w.ArrivedAt))],
+        Missing = Missing(listLimit),
+        BrokenReason = State == BarrierState.Broken ? _brokenReason : null,
+        LostParticipants = State == BarrierState.Broken ? _lostParticipants : [],
+    };
+
+    /// <summary>Participants of the latest release with no arrival waiting now, in the order of their last index.</summary>
+    private List<string> Missing(int limit)
+    {
+        var missing = new List<string>();
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in _lastRelease)
         {
-            NextDeadline = d;
+            if (missing.Count >= limit)
+            {
+                break;
+            }
+
+            if (!_waitingNames.ContainsKey(member.Participant) && listed.Add(member.Participant))
+            {
+                missing.Add(member.Participant);
+            }
+        }
+
+        return missing;
+    }
+
+    private BarrierTransition ArriveAndWait(ArrivalId arrival, ArrivalTerms terms, DateTimeOffset now, List<ArrivalCompletion> overdue)
+    {
+        Debug.Assert(State == BarrierState.Filling, "Only a filling barrier takes arrivals.");
+        var waiting = new WaitingArrival(arrival, terms, now, DeadlineAfter(now, terms.Timeout), DeadlineAfter(now, terms.Lease));
+        _waitingById.Add(arrival, _waiting.AddLast(waiting));
+        _waitingNames[terms.Participant] = _waitingNames.GetValueOrDefault(terms.Participant) + 1;
+        if (waiting.TimeoutAt is { } timeoutAt)
+        {
+            _deadlines.Add(new ScheduledDeadline(arrival, DeadlineKind.Timeout, timeoutAt));
+        }
+
+        if (waiting.LeaseExpiresAt is { } leaseExpiresAt)
+        {
+            _deadlines.Add(new ScheduledDeadline(arrival, DeadlineKind.Lease, leaseExpiresAt));
         }
 
         if (_waiting.Count == Parties)
         {
-            var completions = Release(now);
-            return new BarrierTransition(completions[^1].Result, completions);
+            overdue.AddRange(Release(now));
+            return new BarrierTransition(overdue[^1].Result, overdue);
         }
 
-        if (deadline <= now)
+        if (waiting.TimeoutAt <= now)
         {
             // A zero timeout that did not complete the barrier breaks it at once (threading.Barrier.wait(0)).
-            return new BarrierTransition(ArrivalResult.Broken(BrokenBarrierReason.Timeout, Phase), Break(BrokenBarrierReason.Timeout, now));
+            overdue.AddRange(Break(BrokenBarrierReason.Timeout, now));
+            return new BarrierTransition(BrokenResult(), overdue);
         }
 
-        return BarrierTransition.Only(ArrivalResult.Pending(Phase));
+        return new BarrierTransition(ArrivalResult.Pending(Phase), overdue);
     }
 
-    private List<ArrivalCompletion> BreakIfOverdue(DateTimeOffset now)
-        => NextDeadline <= now ? Break(BrokenBarrierReason.Timeout, now) : [];
-
-    /// <summary>The moment a wait of <paramref name="timeout"/> from <paramref name="now"/> runs out; null for no limit or beyond the calendar.</summary>
-    private static DateTimeOffset? DeadlineAfter(DateTimeOffset now, TimeSpan? timeout)
+    private void Renew(WaitingArrival waiting, DateTimeOffset now)
     {
-        if (timeout is not { } t || t == Timeout.InfiniteTimeSpan)
+        if (waiting.Terms.Lease is null || DeadlineAfter(now, waiting.Terms.Lease) is not { } expiresAt || expiresAt == waiting.LeaseExpiresAt)
+        {
+            return;
+        }
+
+        waiting.LeaseExpiresAt = expiresAt;
+        _deadlines.Add(new ScheduledDeadline(waiting.Id, DeadlineKind.Lease, expiresAt));
+
+        // Each renewal leaves the old entry behind until it reaches the head; keep the queue proportional to the waiters.
+        if (_deadlines.Count > (4 * _waiting.Count) + 64)
+        {
+            _deadlines.Compact(_isCurrentDeadline);
+        }
+    }
+
+    /// <summary>Applies every deadline that has passed, earliest first: evictions, then at most one break.</summary>
+    private List<ArrivalCompletion> ApplyOverdue(DateTimeOffset now)
+    {
+        var completions = new List<ArrivalCompletion>();
+        List<string>? lost = null;
+        while (_deadlines.TryPeek(_isCurrentDeadline, out var deadline) && deadline.At <= now)
+        {
+            if (deadline.Kind == DeadlineKind.Timeout)
+            {
+                // The earliest cause names the break: a lease that ran out before this timeout wins.
+                if (lost is null)
+                {
+                    completions.AddRange(Break(BrokenBarrierReason.Timeout, now));
+                    return completions;
+                }
+
+                break;
+            }
+
+            _deadlines.Pop();
+            var node = _waitingById[deadline.Arrival];
+            if (node.Value.Terms.OnLost == ParticipantLossPolicy.Evict)
+            {
+                RemoveWaiting(node);
+                var evicted = ArrivalResult.Evicted(Phase);
+                Remember(deadline.Arrival, evicted, now);
+                completions.Add(new ArrivalCompletion(deadline.Arrival, evicted));
+            }
+            else
+            {
+                // Leave it waiting until every lease that ran out by now is collected, so the break names them all.
+                node.Value.LeaseExpiresAt = null;
+                lost ??= [];
+                if (!lost.Contains(node.Value.Terms.Participant))
+                {
+                    lost.Add(node.Value.Terms.Participant);
+                }
+            }
+        }
+
+        if (lost is not null)
+        {
+            completions.AddRange(Break(BrokenBarrierReason.ParticipantLost, now, lost));
+        }
+
+        return completions;
+    }
+
+    private bool IsCurrent(ScheduledDeadline deadline)
+        => _waitingById.TryGetValue(deadline.Arrival, out var node)
+            && (deadline.Kind == DeadlineKind.Timeout ? node.Value.TimeoutAt : node.Value.LeaseExpiresAt) == deadline.At;
+
+    /// <summary>The moment a span of <paramref name="span"/> from <paramref name="now"/> runs out; null for no limit or beyond the calendar.</summary>
+    private static DateTimeOffset? DeadlineAfter(DateTimeOffset now, TimeSpan? span)
+    {
+        if (span is not { } t || t == Timeout.InfiniteTimeSpan)
         {
             return null;
         }
 
-        Debug.Assert(t >= TimeSpan.Zero, "Callers validate timeouts.");
+        Debug.Assert(t >= TimeSpan.Zero, "Callers validate timeouts and leases.");
         return t < DateTimeOffset.MaxValue - now ? now + t : null;
     }
 
@@ -230,17 +393,24 @@ internal sealed class BarrierStateMachine
         // duplicates: the survivors are numbered 0..Parties-1 afresh.
         State = BarrierState.Draining;
         Phase++;
+        Version++;
+        _lastRelease = [.. _waiting.Select(w => new ReleasedArrival(w.Id, w.Terms.Participant))];
         var completions = CompleteAllWaiting(index => ArrivalResult.Released(index, Phase), now);
         State = BarrierState.Filling;
         return completions;
     }
 
-    private List<ArrivalCompletion> Break(BrokenBarrierReason reason, DateTimeOffset now)
+    private List<ArrivalCompletion> Break(BrokenBarrierReason reason, DateTimeOffset now, IReadOnlyList<string>? lost = null)
     {
         State = BarrierState.Broken;
         _brokenReason = reason;
-        return CompleteAllWaiting(ArrivalResult.Broken(reason, Phase), now);
+        _lostParticipants = lost ?? [];
+        Version++;
+        return CompleteAllWaiting(BrokenResult(), now);
     }
+
+    private ArrivalResult BrokenResult()
+        => ArrivalResult.Broken(_brokenReason, Phase, _brokenReason == BrokenBarrierReason.ParticipantLost ? _lostParticipants : null);
 
     private List<ArrivalCompletion> CompleteAllWaiting(ArrivalResult result, DateTimeOffset now)
         => CompleteAllWaiting(_ => result, now);
@@ -256,15 +426,26 @@ internal sealed class BarrierStateMachine
             Remember(waiting.Id, result, now);
         }
 
-        ClearWaiting();
+        _waiting.Clear();
+        _waitingById.Clear();
+        _waitingNames.Clear();
+        _deadlines.Clear();
         return completions;
     }
 
-    private void ClearWaiting()
+    private void RemoveWaiting(LinkedListNode<WaitingArrival> node)
     {
-        _waiting.Clear();
-        _waitingById.Clear();
-        NextDeadline = null;
+        _waiting.Remove(node);
+        _waitingById.Remove(node.Value.Id);
+        var name = node.Value.Terms.Participant;
+        if (_waitingNames[name] == 1)
+        {
+            _waitingNames.Remove(name);
+        }
+        else
+        {
+            _waitingNames[name]--;
+        }
     }
 
     private void Remember(ArrivalId arrival, ArrivalResult result, DateTimeOffset now)
@@ -285,20 +466,6 @@ internal sealed class BarrierStateMachine
         }
     }
 
-    private DateTimeOffset? EarliestDeadline()
-    {
-        DateTimeOffset? earliest = null;
-        foreach (var waiting in _waiting)
-        {
-            if (waiting.Deadline is { } d && (earliest is null || d < earliest))
-            {
-                earliest = d;
-            }
-        }
-
-        return earliest;
-    }
-
     [Conditional("DEBUG")]
     private void AssertInvariants()
     {
@@ -307,6 +474,4 @@ internal sealed class BarrierStateMachine
         Debug.Assert(State != BarrierState.Broken || _waiting.Count == 0, "Nothing waits on a broken barrier.");
         Debug.Assert(_waiting.Count == _waitingById.Count, "The queue and its index agree.");
     }
-
-    private readonly record struct WaitingArrival(ArrivalId Id, DateTimeOffset? Deadline);
 }

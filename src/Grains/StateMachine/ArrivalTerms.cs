@@ -1,0 +1,18 @@
+namespace Orleans.Barrier;
+
+/// <summary>What an arrival brings with it besides its id: who it is and how long it may wait unheard.</summary>
+/// <param name="Participant">The participant's name, for status and for naming lost participants.</param>
+/// <param name="Timeout">How long it may wait before the barrier breaks; <see langword="null"/> for no limit.</param>
+/// <param name="Lease">How long it may go without a re-issue before its participant counts as lost; <see langword="null"/> for no lease.</param>
+/// <param name="OnLost">What a lost lease does: break the barrier or evict the arrival.</param>
+/// <param name="Source">The caller's identity as the grain saw it (a grain id), kept so status can say where it runs.</param>
+internal readonly record struct ArrivalTerms(
+    string Participant,
+    TimeSpan? Timeout = null,
+    TimeSpan? Lease = null,
+    ParticipantLossPolicy OnLost = ParticipantLossPolicy.Break,
+    string? Source = null)
+{
+    /// <summary>Terms for an unnamed arrival with only a timeout, as the pre-lease protocol had.</summary>
+    public static ArrivalTerms WithTimeout(TimeSpan? timeout) => new("anonymous", timeout);
+}
