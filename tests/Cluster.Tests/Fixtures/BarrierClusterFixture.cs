@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace Orleans.Barrier.Tests;
@@ -45,6 +47,10 @@ public sealed class BarrierClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.AddBarriers();
+
+            // Barrier state outlives any one silo, as with a real database; see SharedGrainStorage.
+            siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(
+                SharedGrainStorage.Name, (services, _) => ActivatorUtilities.CreateInstance<SharedGrainStorage>(services));
             siloBuilder.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
         }
     }

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Orleans.Barrier.Tests;
+
+/// <summary>
+/// A grain storage provider shared by every silo of the in-process test clusters: it lives in the test process,
+/// not in any silo, so what a barrier stored survives the death of the silo that wrote it (as a real database
+/// would). It checks ETags like a real provider, copies states in and out so no two activations share an object,
+/// and lets a test write behind a barrier's back to make its activation stale.
+/// </summary>
+public sealed class SharedGrainStorage(DeepCopier copier) : IGrainStorage
+{
+    /// <summary>The provider name the test silos register it under, which is also the barriers' default <c>StorageName</c>.</summary>
+    public const string Name = "Barriers";
+
+    private static readonly ConcurrentDictionary<(string State, GrainId Grain), (object State, long ETag)> Records = new();
+    private static long s_writes;
+
+    /// <summary>Writes accepted so far, by every silo.</summary>
+    public static long Writes => Interlocked.Read(ref s_writes);
+
+    /// <summary>Whether anything is stored for the barrier called <paramref name="barrier"/>.</summary>
+    public static bool HoldsBarrier(string barrier) => Records.Keys.Any(k => k.Grain.Key.ToString() == barrier);
+
+    /// <summary>Moves the stored ETag of a barrier on, as a write from another activation would: the next write of its current activation fails.</summary>
+    public static void WriteBehindTheBarriersBack(string barrier)
+    {
+        var key = Records.Keys.Single(k => k.Grain.Key.ToString() == barrier);
+        Records.AddOrUpdate(key, _ => throw new InvalidOperationException("Nothing stored."), (_, record) => (record.State, record.ETag + 1));
+    }
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (Records.TryGetValue((stateName, grainId), out var record))
+        {
+            grainState.State = copier.Copy((T)record.State);
+            grainState.ETag = record.ETag.ToString(CultureInfo.InvariantCulture);
+            grainState.RecordExists = true;
+        }
+        else
+        {
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var key = (stateName, grainId);
+        var copy = (object)copier.Copy(grainState.State)!;
+        while (true)
+        {
+            if (Records.TryGetValue(key, out var current))
+            {
+                if (grainState.ETag != current.ETag.ToString(CultureInfo.InvariantCulture))
+                {
+                    throw new InconsistentStateException($"ETag mismatch on {grainId}: stored {current.ETag}, written with {grainState.ETag ?? "none"}.");
+                }
+
+                if (Records.TryUpdate(key, (copy, current.ETag + 1), current))
+                {
+                    grainState.ETag = (current.ETag + 1).ToString(CultureInfo.InvariantCulture);
+                    break;
+                }
+            }
+            else
+            {
+                if (grainState.ETag is not null)
+                {
+                    throw new InconsistentStateException($"ETag mismatch on {grainId}: nothing stored, written with {grainState.ETag}.");
+                }
+
+                if (Records.TryAdd(key, (copy, 1)))
+                {
+                    grainState.ETag = "1";
+                    break;
+                }
+            }
+        }
+
+        grainState.RecordExists = true;
+        Interlocked.Increment(ref s_writes);
+        return Task.CompletedTask;
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        Records.TryRemove((stateName, grainId), out _);
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+        return Task.CompletedTask;
+    }
+}
