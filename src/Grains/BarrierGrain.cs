@@ -28,6 +28,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     // A new activation is a new incarnation: a poll that was answered by an earlier one re-attaches here.
     private readonly Guid _incarnation = Guid.NewGuid();
     private readonly Dictionary<ArrivalId, TaskCompletionSource<ArrivalResult>> _pollsByArrival = [];
+    private readonly Dictionary<string, string?> _siloBySource = new(StringComparer.Ordinal);
     private readonly BarrierHostOptions _options;
     private readonly TimeSpan _defaultPoll;
     private readonly TimeProvider _time;
@@ -96,16 +97,20 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
             _caller?.ToString());
         var machine = GetOrCreateMachine(request.Parties);
         var transition = machine.Arrive(request.Id, terms, _time.GetUtcNow(), mustBeKnown: request.Incarnation == _incarnation);
-        var result = await CommitAsync(transition);
-        if (result.IsFinal)
-        {
-            return ToOutcome(result);
-        }
 
-        if (!_pollsByArrival.TryGetValue(request.Id, out var pending))
+        // Registered before the write below, so a release decided by another turn while this one waits for
+        // storage finds the poll and wakes it.
+        TaskCompletionSource<ArrivalResult>? pending = null;
+        if (!transition.Result.IsFinal && !_pollsByArrival.TryGetValue(request.Id, out pending))
         {
             pending = new TaskCompletionSource<ArrivalResult>(TaskCreationOptions.RunContinuationsAsynchronously);
             _pollsByArrival.Add(request.Id, pending);
+        }
+
+        var result = await CommitAsync(transition);
+        if (result.IsFinal || pending is null)
+        {
+            return ToOutcome(result);
         }
 
         // A live participant renews its lease at least three times per lease, so one late poll does not lose it.
@@ -320,14 +325,24 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     }
 
     /// <summary>Finds the silo of each grain participant; clients and unknown callers get null.</summary>
+    /// <remarks>
+    /// Remembered while the participant waits (a waiting grain cannot move), so status polls cost no lookups
+    /// after the first; entries of participants no longer listed are dropped each time.
+    /// </remarks>
     private async Task<string?[]> LocateWaitersAsync(IEnumerable<string?> sources)
     {
+        var listed = sources.ToArray();
         var management = GrainFactory.GetGrain<IManagementGrain>(0);
-        var lookups = sources.Select(async source =>
+        var silos = await Task.WhenAll(listed.Select(async source =>
         {
             if (source is null || !GrainId.TryParse(source, out var grainId) || grainId.IsClient())
             {
                 return null;
+            }
+
+            if (_siloBySource.TryGetValue(source, out var known))
+            {
+                return known;
             }
 
             try
@@ -339,8 +354,18 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
                 // Where a waiter runs is a courtesy of the status; a failed lookup must not fail the status.
                 return null;
             }
-        });
-        return await Task.WhenAll(lookups);
+        }));
+
+        _siloBySource.Clear();
+        for (var i = 0; i < listed.Length; i++)
+        {
+            if (listed[i] is { } source && silos[i] is not null)
+            {
+                _siloBySource[source] = silos[i];
+            }
+        }
+
+        return silos;
     }
 
     private ArrivalOutcome ToOutcome(ArrivalResult result)
