@@ -176,6 +176,8 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
 
     private BarrierStateMachine GetOrCreateMachine(int parties)
     {
+        // A raw caller can address any key; the handle refuses the same names before sending anything.
+        BarrierArguments.ThrowIfInvalidName(Name, "name");
         BarrierArguments.ThrowIfInvalidParties(parties, nameof(parties));
         if (_machine is null)
         {
