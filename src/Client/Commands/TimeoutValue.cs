@@ -13,13 +13,24 @@ internal static class TimeoutValue
         var (number, unit) = SplitUnit(text);
         if (double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
         {
-            timeout = unit switch
+            var unitLength = unit switch
             {
-                "ms" => TimeSpan.FromMilliseconds(amount),
-                "m" => TimeSpan.FromMinutes(amount),
-                "h" => TimeSpan.FromHours(amount),
-                _ => TimeSpan.FromSeconds(amount),
+                "ms" => TimeSpan.FromMilliseconds(1),
+                "m" => TimeSpan.FromMinutes(1),
+                "h" => TimeSpan.FromHours(1),
+                _ => TimeSpan.FromSeconds(1),
             };
+
+            // double.TryParse also reads "NaN" and "Infinity", and a big enough number overflows TimeSpan;
+            // both would throw from the parser and crash the process instead of being a usage error.
+            if (!double.IsFinite(amount) || amount * unitLength.Ticks >= TimeSpan.MaxValue.Ticks)
+            {
+                timeout = default;
+                error = $"'{text}' is not a usable duration; use e.g. {Examples}.";
+                return false;
+            }
+
+            timeout = unitLength * amount;
             error = null;
             return true;
         }
