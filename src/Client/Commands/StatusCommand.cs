@@ -7,15 +7,12 @@ internal static class StatusCommand
 {
     public static Command Create() => BarrierCommand.Create(
         "status",
-        "Print a barrier's state, waiting count and phase.",
+        "Print a barrier's state, waiting count and phase; why it broke; who is waiting and for how long; and who arrived last phase but not yet in this one.",
         "The party count you expect; creates the barrier if it is new. Without it the barrier is only looked at.",
         async (barrier, name, parties, cancellationToken) =>
         {
             // With a party count the grain creates the barrier if it is new; without one it only looks.
             var status = await barrier.GetStatusAsync(parties).WaitAsync(cancellationToken);
-
-            return status is null
-                ? $"Barrier '{name}' has not been used yet."
-                : $"Barrier '{name}': {BarrierStatusText.Format(status)}.";
+            return string.Join(Environment.NewLine, BarrierStatusReport.Lines(name, status, DateTimeOffset.UtcNow));
         });
 }
