@@ -88,7 +88,7 @@ public sealed class SeparateSiloProcessTests(ITestOutputHelper output) : IAsyncL
 
         var waits = await Task.WhenAll(
             ClientProcess.RunAsync(["wait", name, "--parties", "2", .. primaryGateway]),
-            ClientProcess.RunAsync(["wait", name, "--parties", "2", .. secondaryGateway]));
+            ClientProcess.RunAsync(["wait", name, "--parties", "2", "--participant", "cli-b", "--lease", "5s", "--on-lost", "evict", .. secondaryGateway]));
         var status = await ClientProcess.RunAsync(["status", name, .. primaryGateway]);
         var mismatch = await ClientProcess.RunAsync(["wait", name, "--parties", "3", .. primaryGateway]);
         var abort = await ClientProcess.RunAsync(["abort", name, .. secondaryGateway]);

@@ -16,11 +16,12 @@ internal static class ExpectedFailures
         }
         catch (BrokenBarrierException exception)
         {
-            await error.WriteLineAsync($"error: barrier broken ({exception.Reason}): {exception.Message}");
+            await error.WriteLineAsync(BrokenBarrierLine(exception.Reason, exception.LostParticipants, exception.Message));
             return ExitCodes.BarrierBroken;
         }
         catch (Exception exception) when (exception is SiloUnreachableException or BarrierUnavailableException)
         {
+            // BarrierUnavailableException also ends a wait whose arrival was evicted after its lease ran out.
             await error.WriteLineAsync($"error: {exception.Message}");
             return ExitCodes.SiloUnreachable;
         }
@@ -46,4 +47,13 @@ internal static class ExpectedFailures
             return ExitCodes.SiloUnreachable;
         }
     }
+
+    /// <summary>
+    /// The line for a wait that failed on a broken barrier. A ParticipantLost break names the lost participants
+    /// from the exception's list rather than trusting its message to, so they are always on the line.
+    /// </summary>
+    public static string BrokenBarrierLine(BrokenBarrierReason reason, IReadOnlyList<string> lostParticipants, string message)
+        => reason == BrokenBarrierReason.ParticipantLost && lostParticipants.Count > 0
+            ? $"error: barrier broken ({reason}): lost participant(s) {ParticipantNames.Join(lostParticipants)} stopped renewing their lease while waiting; reset the barrier to use it again."
+            : $"error: barrier broken ({reason}): {message}";
 }

@@ -5,7 +5,10 @@ using System.Globalization;
 
 namespace Orleans.Barrier.Client.Commands;
 
-/// <summary><c>wait NAME --parties N [--timeout T]</c>: arrive at a barrier and wait for its release.</summary>
+/// <summary>
+/// <c>wait NAME --parties N [--timeout T] [--participant NAME] [--lease T] [--on-lost break|evict]</c>: arrive at a
+/// barrier and wait for its release.
+/// </summary>
 internal static class WaitCommand
 {
     public static Command Create()
@@ -18,6 +21,9 @@ internal static class WaitCommand
             HelpName = "T",
             CustomParser = ParseTimeout,
         };
+        var participant = Participant();
+        var lease = Lease();
+        var onLost = OnLost();
         var connection = ConnectionOptions.ForRunningCluster();
 
         var command = new Command("wait", "Arrive at a barrier and wait until it releases; prints the index this arrival got. Ctrl+C leaves the barrier.")
@@ -25,6 +31,9 @@ internal static class WaitCommand
             name,
             parties,
             timeout,
+            participant,
+            lease,
+            onLost,
         };
         connection.AddTo(command);
 
@@ -35,14 +44,21 @@ internal static class WaitCommand
             return ExpectedFailures.RunAsync(error, async () =>
             {
                 var barrierName = parseResult.GetRequiredValue(name);
-                var partyCount = parseResult.GetRequiredValue(parties)!.Value;
+                var options = new BarrierOptions
+                {
+                    Parties = parseResult.GetRequiredValue(parties)!.Value,
+                    Participant = parseResult.GetValue(participant),
+                    LeaseDuration = parseResult.GetValue(lease),
+                    OnParticipantLost = parseResult.GetValue(onLost) ?? ParticipantLossPolicy.Break,
+                };
                 var waitTimeout = parseResult.GetValue(timeout);
 
                 await using var cluster = await connection.ConnectAsync(parseResult, cancellationToken);
-                var barrier = cluster.Client.GetBarrier(barrierName, partyCount);
+                var barrier = cluster.Client.GetBarrier(barrierName, options);
 
                 // Progress goes to stderr so stdout carries only the result.
-                await error.WriteLineAsync($"Waiting at barrier '{barrierName}' ({partyCount} parties). Ctrl+C leaves it.");
+                var named = options.Participant is { } participantName ? $" as '{ParticipantNames.Printable(participantName)}'" : string.Empty;
+                await error.WriteLineAsync($"Waiting at barrier '{barrierName}' ({options.Parties} parties){named}. Ctrl+C leaves it.");
                 var started = Stopwatch.GetTimestamp();
                 var index = waitTimeout is { } limit
                     ? await barrier.WaitAsync(limit, cancellationToken)
@@ -58,6 +74,58 @@ internal static class WaitCommand
         return command;
     }
 
+    private static Option<string?> Participant()
+    {
+        var participant = new Option<string?>("--participant")
+        {
+            Description = "The name this arrival goes by in 'status' and in a ParticipantLost error, e.g. worker-17. Default: the client's id.",
+            HelpName = "NAME",
+        };
+        participant.Validators.Add(result =>
+        {
+            // Checked here, with the barrier's own limits, so a bad name is a usage error before connecting.
+            if (result.GetValueOrDefault<string?>() is not { } value)
+            {
+                return;
+            }
+
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                result.AddError("--participant must not be empty or white space.");
+            }
+            else if (value.Length > BarrierOptions.MaxParticipantLength)
+            {
+                result.AddError(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"--participant may have at most {BarrierOptions.MaxParticipantLength} characters; got {value.Length}."));
+            }
+        });
+        return participant;
+    }
+
+    private static Option<TimeSpan?> Lease() => new("--lease")
+    {
+        Description = "How long this wait may go unheard (the process died or was cut off) before the barrier counts it as lost; "
+            + $"renewed by the running command. Default: the silo's (1 minute). T: {TimeoutValue.Examples}, at least "
+            + $"{BarrierOptions.MinLeaseDuration.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)}ms, or 'infinite' for no lease.",
+        HelpName = "T",
+        CustomParser = ParseLease,
+    };
+
+    private static Option<ParticipantLossPolicy?> OnLost()
+    {
+        // Nullable with no default value, so help does not show the enum's spelling "[default: Break]".
+        var onLost = new Option<ParticipantLossPolicy?>("--on-lost")
+        {
+            Description = "If this wait's lease runs out: 'break' the barrier for every waiter (reason ParticipantLost; the default), "
+                + "or 'evict' this arrival as if it had been cancelled and let the others keep waiting.",
+            HelpName = "break|evict",
+            CustomParser = ParseOnLost,
+        };
+        onLost.CompletionSources.Add("break", "evict");
+        return onLost;
+    }
+
     private static TimeSpan? ParseTimeout(ArgumentResult result)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
@@ -67,6 +135,50 @@ internal static class WaitCommand
         }
 
         result.AddError(error!);
+        return null;
+    }
+
+    private static TimeSpan? ParseLease(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value.Trim() : string.Empty;
+        if (string.Equals(text, "infinite", StringComparison.OrdinalIgnoreCase))
+        {
+            return Timeout.InfiniteTimeSpan;
+        }
+
+        if (!TimeoutValue.TryParse(text, out var lease, out _))
+        {
+            result.AddError($"'{text}' is not a lease; use e.g. {TimeoutValue.Examples}, or 'infinite'.");
+            return null;
+        }
+
+        // The barrier refuses shorter leases too; checking here makes it a usage error before connecting.
+        if (lease < BarrierOptions.MinLeaseDuration)
+        {
+            result.AddError(string.Create(
+                CultureInfo.InvariantCulture,
+                $"--lease must be at least {BarrierOptions.MinLeaseDuration.TotalMilliseconds}ms, or 'infinite' for no lease; got '{text}'."));
+            return null;
+        }
+
+        return lease;
+    }
+
+    private static ParticipantLossPolicy? ParseOnLost(ArgumentResult result)
+    {
+        // Not the default enum parser: it would also take numbers, including ones that name no policy.
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value.Trim() : string.Empty;
+        if (string.Equals(text, "break", StringComparison.OrdinalIgnoreCase))
+        {
+            return ParticipantLossPolicy.Break;
+        }
+
+        if (string.Equals(text, "evict", StringComparison.OrdinalIgnoreCase))
+        {
+            return ParticipantLossPolicy.Evict;
+        }
+
+        result.AddError($"--on-lost must be 'break' or 'evict'; got '{text}'.");
         return null;
     }
 }
