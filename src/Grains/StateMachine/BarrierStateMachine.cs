@@ -79,6 +79,9 @@ internal sealed class BarrierStateMachine
     /// <summary>The earliest moment a waiting arrival times out or its lease runs out, or <see langword="null"/> if none can.</summary>
     public DateTimeOffset? NextDeadline => _deadlines.TryPeek(_isCurrentDeadline, out var next) ? next.At : null;
 
+    /// <summary>Deadline entries queued, stale ones included; stays proportional to <see cref="Waiting"/> however often leases are renewed.</summary>
+    public int ScheduledDeadlines => _deadlines.Count;
+
     /// <summary>How many final results are remembered for re-issued polls.</summary>
     public int RememberedResults => _finished.Count;
 
