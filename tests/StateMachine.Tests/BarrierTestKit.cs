@@ -31,4 +31,25 @@ internal static class BarrierTestKit
 
     /// <summary>The arrivals a transition completed, in completion order.</summary>
     public static ArrivalId[] Completed(BarrierTransition transition) => [.. transition.Completions.Select(c => c.Arrival)];
+
+    /// <summary>Terms for a named arrival with a lease and no timeout.</summary>
+    public static ArrivalTerms Leased(string participant, TimeSpan? lease, ParticipantLossPolicy onLost = ParticipantLossPolicy.Break, TimeSpan? timeout = null)
+        => new(participant, timeout, lease, onLost);
+
+    /// <summary>Terms for a named arrival with no lease and no timeout.</summary>
+    public static ArrivalTerms Named(string participant) => new(participant);
+
+    /// <summary>
+    /// Asserts a result is broken because leases ran out, naming exactly <paramref name="lost"/> (in any order, each once).
+    /// The record's own equality compares the list by reference, hence this.
+    /// </summary>
+    public static void AssertLost(ArrivalResult result, long phase, params string[] lost)
+    {
+        Assert.Equal(ArrivalOutcomeKind.Broken, result.Kind);
+        Assert.Equal(BrokenBarrierReason.ParticipantLost, result.Reason);
+        Assert.Equal(phase, result.Phase);
+        Assert.Equal(-1, result.Index);
+        Assert.NotNull(result.Lost);
+        Assert.Equal(lost.Order(StringComparer.Ordinal), result.Lost.Order(StringComparer.Ordinal));
+    }
 }
