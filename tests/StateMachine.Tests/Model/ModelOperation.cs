@@ -1,0 +1,98 @@
+using CsCheck;
+
+namespace Orleans.Barrier.Tests.Model;
+
+/// <summary>
+/// One generated step of a model test. Steps that act on an earlier arrival pick it by a number that the run
+/// reduces modulo the arrivals seen so far, so any sequence is meaningful and shrinking never makes one invalid.
+/// </summary>
+internal abstract record ModelOperation
+{
+    private const int Participants = 4;
+
+    /// <summary>Timeouts end 3 ms past a 10 ms step and leases 7 ms past one, while time moves in 10 ms steps,
+    /// so a timeout and a lease never run out at the same instant (which one wins a tie is not specified).</summary>
+    private static readonly Gen<TimeSpan?> TimeoutGen = Gen.Frequency<TimeSpan?>(
+        (3, Gen.Const((TimeSpan?)null)),
+        (1, Gen.Const<TimeSpan?>(Timeout.InfiniteTimeSpan)),
+        (1, Gen.Const<TimeSpan?>(TimeSpan.Zero)),
+        (4, Gen.Int[0, 300].Select(k => (TimeSpan?)TimeSpan.FromMilliseconds((k * 10) + 3))));
+
+    private static readonly Gen<TimeSpan?> LeaseGen = Gen.Frequency<TimeSpan?>(
+        (2, Gen.Const((TimeSpan?)null)),
+        (1, Gen.Const<TimeSpan?>(Timeout.InfiniteTimeSpan)),
+        (5, Gen.Int[50, 300].Select(k => (TimeSpan?)TimeSpan.FromMilliseconds((k * 10) + 7))));
+
+    /// <summary>Any step, weighted so that barriers fill, renew, expire and release often and reset or crash now and then.</summary>
+    public static readonly Gen<ModelOperation> Generator = Gen.Frequency<ModelOperation>(
+        (30, Gen.Select(Gen.Int[0, Participants - 1], TimeoutGen, LeaseGen, Gen.Bool, (p, t, l, evict) => (ModelOperation)new ArriveNew(p, t, l, evict ? ParticipantLossPolicy.Evict : ParticipantLossPolicy.Break))),
+        (20, Gen.Select(Gen.Int[0, 1000], Gen.Bool, (pick, known) => (ModelOperation)new Reissue(pick, known))),
+        (8, Gen.Int[0, 1000].Select(pick => (ModelOperation)new Cancel(pick))),
+        (2, Gen.Const<ModelOperation>(new ReissueUnknown())),
+        (2, Gen.Const<ModelOperation>(new CancelUnknown())),
+        (20, Gen.Select(Gen.Int[0, 250], Gen.Bool, (k, tick) => (ModelOperation)new Advance(TimeSpan.FromMilliseconds(k * 10), tick))),
+        (3, Gen.Const<ModelOperation>(new Reset())),
+        (2, Gen.Const<ModelOperation>(new Abort())),
+        (5, Gen.Const<ModelOperation>(new Crash())));
+
+    private static string Span(TimeSpan? span) => span switch
+    {
+        null => "none",
+        { } s when s == Timeout.InfiniteTimeSpan => "infinite",
+        { } s => $"{s.TotalMilliseconds}ms",
+    };
+
+    /// <summary>A new arrival by participant <c>p{Participant}</c>.</summary>
+    public sealed record ArriveNew(int Participant, TimeSpan? Timeout, TimeSpan? Lease, ParticipantLossPolicy OnLost) : ModelOperation
+    {
+        public override string ToString() => $"arrive new p{Participant} timeout={Span(Timeout)} lease={Span(Lease)} onLost={OnLost}";
+    }
+
+    /// <summary>A re-issued poll of an earlier arrival; <paramref name="MustBeKnown"/> holds only if its handle was answered by the current incarnation.</summary>
+    public sealed record Reissue(int Pick, bool MustBeKnown) : ModelOperation
+    {
+        public override string ToString() => $"re-issue arrival pick {Pick}{(MustBeKnown ? " with its incarnation" : string.Empty)}";
+    }
+
+    /// <summary>A cancellation of an earlier arrival (waiting, finished, or lost in a crash).</summary>
+    public sealed record Cancel(int Pick) : ModelOperation
+    {
+        public override string ToString() => $"cancel arrival pick {Pick}";
+    }
+
+    /// <summary>A poll carrying an incarnation for an arrival this barrier never saw.</summary>
+    public sealed record ReissueUnknown : ModelOperation
+    {
+        public override string ToString() => "re-issue a never-seen arrival with an incarnation";
+    }
+
+    /// <summary>A cancellation that overtook its own arrival.</summary>
+    public sealed record CancelUnknown : ModelOperation
+    {
+        public override string ToString() => "cancel a never-seen arrival";
+    }
+
+    /// <summary>Time passes; with <paramref name="Tick"/> the deadline timer fires, otherwise nobody looks until the next call.</summary>
+    public sealed record Advance(TimeSpan By, bool Tick) : ModelOperation
+    {
+        public override string ToString() => $"advance {By.TotalMilliseconds}ms{(Tick ? " and tick" : " silently")}";
+    }
+
+    /// <summary>Reset the barrier.</summary>
+    public sealed record Reset : ModelOperation
+    {
+        public override string ToString() => "reset";
+    }
+
+    /// <summary>Abort the barrier.</summary>
+    public sealed record Abort : ModelOperation
+    {
+        public override string ToString() => "abort";
+    }
+
+    /// <summary>The activation dies; a new one restores from the last snapshot, and live arrivals must re-attach.</summary>
+    public sealed record Crash : ModelOperation
+    {
+        public override string ToString() => "crash and restore";
+    }
+}

@@ -1,0 +1,346 @@
+using System.Globalization;
+using System.Text;
+
+namespace Orleans.Barrier.Tests.Model;
+
+/// <summary>
+/// Runs one <see cref="ModelScenario"/> on a <see cref="BarrierStateMachine"/> and a <see cref="BarrierModel"/> side by
+/// side, playing the participants' handles: each arrival keeps its id, terms and absolute timeout, re-issues with the
+/// time it has left, and claims to know the barrier's incarnation only if that incarnation answered it. After every
+/// step it checks the machine's answers against the model's and the invariants against the machine's own outputs.
+/// </summary>
+internal sealed class ModelRun
+{
+    private const string Name = "model";
+
+    private readonly ModelScenario _scenario;
+    private readonly ModelRunStats _stats;
+    private readonly BarrierModel _model;
+    private readonly List<Handle> _handles = [];
+    private readonly StringBuilder _trace = new();
+
+    // The invariants' own memory, kept from the machine's outputs alone: each arrival's final result (and how often
+    // the model had forgotten it then), and the last phase and version seen.
+    private readonly Dictionary<ArrivalId, (ArrivalResult Result, int Forgotten)> _finals = [];
+    private BarrierStateMachine _machine;
+    private DateTimeOffset _now = BarrierTestKit.T0;
+    private int _incarnation;
+    private int _unknownIds;
+    private long _phase;
+    private long _version = 1;
+    private int _step;
+
+    public ModelRun(ModelScenario scenario, ModelRunStats stats)
+    {
+        _scenario = scenario;
+        _stats = stats;
+        _machine = new BarrierStateMachine(Name, scenario.Parties, scenario.Retention);
+        _model = new BarrierModel(scenario.Parties, scenario.Retention);
+    }
+
+    public void Run()
+    {
+        Interlocked.Increment(ref _stats.Runs);
+        for (_step = 0; _step < _scenario.Operations.Count; _step++)
+        {
+            Interlocked.Increment(ref _stats.Steps);
+            Apply(_scenario.Operations[_step]);
+            CheckState();
+        }
+    }
+
+    private void Apply(ModelOperation operation)
+    {
+        switch (operation)
+        {
+            case ModelOperation.ArriveNew arrive:
+                var terms = new ArrivalTerms($"p{arrive.Participant}", arrive.Timeout, arrive.Lease, arrive.OnLost);
+                var handle = new Handle(_handles.Count, terms, _now + Finite(arrive.Timeout));
+                _handles.Add(handle);
+                Step(
+                    $"#{handle.Number} arrives as {terms.Participant} (timeout {Text(arrive.Timeout)}, lease {Text(arrive.Lease)}, {arrive.OnLost})",
+                    handle.Id,
+                    _machine.Arrive(handle.Id, terms, _now),
+                    _model.Arrive(handle.Id, terms, _now, mustBeKnown: false));
+                handle.AnsweredBy = _incarnation;
+                break;
+
+            case ModelOperation.Reissue reissue when _handles.Count > 0:
+                var h = _handles[reissue.Pick % _handles.Count];
+
+                // As the real handle does: the timeout it has left, and the incarnation only if this one answered it.
+                var again = h.Terms with { Timeout = h.TimeoutAt is { } at ? Max(at - _now, TimeSpan.Zero) : h.Terms.Timeout };
+                var known = reissue.MustBeKnown && h.AnsweredBy == _incarnation;
+                var waitedBeforeACrash = h.AnsweredBy != _incarnation && _model.WasWaitingWhenLastRebuilt(h.Id);
+                Step(
+                    $"#{h.Number} re-issues{(known ? " with the current incarnation" : h.AnsweredBy == _incarnation ? string.Empty : " to a new incarnation")}",
+                    h.Id,
+                    _machine.Arrive(h.Id, again, _now, known),
+                    _model.Arrive(h.Id, again, _now, known));
+                if (waitedBeforeACrash)
+                {
+                    Interlocked.Increment(ref _stats.Reattachments);
+                }
+
+                h.AnsweredBy = _incarnation;
+                break;
+
+            case ModelOperation.Cancel cancel when _handles.Count > 0:
+                var c = _handles[cancel.Pick % _handles.Count];
+                Step($"#{c.Number} cancels", c.Id, _machine.Cancel(c.Id, _now), _model.Cancel(c.Id, _now));
+                break;
+
+            case ModelOperation.ReissueUnknown:
+                var stranger = UnknownId();
+                Step("a never-seen arrival polls with an incarnation", stranger, _machine.Arrive(stranger, new ArrivalTerms("stranger"), _now, mustBeKnown: true), _model.Arrive(stranger, new ArrivalTerms("stranger"), _now, mustBeKnown: true));
+                break;
+
+            case ModelOperation.CancelUnknown:
+                var ghost = UnknownId();
+                Step("a never-seen arrival cancels", ghost, _machine.Cancel(ghost, _now), _model.Cancel(ghost, _now));
+                break;
+
+            case ModelOperation.Advance advance:
+                _now += advance.By;
+                if (advance.Tick)
+                {
+                    Step($"time is +{Elapsed()} and the timer fires", null, _machine.AdvanceTime(_now), _model.AdvanceTime(_now));
+                }
+                else
+                {
+                    Trace($"time is +{Elapsed()}, nobody looks");
+                }
+
+                break;
+
+            case ModelOperation.Reset:
+                Step("reset", null, _machine.Reset(_now), _model.Reset(_now));
+                break;
+
+            case ModelOperation.Abort:
+                Step("abort", null, _machine.Abort(_now), _model.Abort(_now));
+                break;
+
+            case ModelOperation.Crash:
+                var live = _machine.Waiting;
+                _machine = BarrierStateMachine.Restore(Name, _machine.Snapshot(), _scenario.Retention, _now);
+                _model.Rebuild(_now);
+                _incarnation++;
+                Interlocked.Increment(ref _stats.Crashes);
+                if (live > 0)
+                {
+                    Interlocked.Increment(ref _stats.CrashesWithLiveArrivals);
+                }
+
+                Trace($"crash: a new incarnation restores phase {_machine.Phase}, version {_machine.Version}; {live} live arrival(s) must re-attach");
+                break;
+
+            default:
+                Trace($"{operation}: no arrival to act on yet");
+                break;
+        }
+    }
+
+    /// <summary>Checks one step's answers: equal to the model's, and consistent with everything the machine said before.</summary>
+    private void Step(string what, ArrivalId? caller, BarrierTransition actual, ModelStep expected)
+    {
+        Trace($"{what} -> {Text(actual.Result)}{(actual.Completions.Count > 0 ? $"; completes {string.Join(", ", actual.Completions.Select(c => $"{Who(c.Arrival)} {Text(c.Result)}"))}" : string.Empty)}");
+        if (!Same(actual.Result, expected.Result))
+        {
+            Fail("the caller's result differs", Text(expected.Result), Text(actual.Result));
+        }
+
+        var completed = new Dictionary<ArrivalId, ArrivalResult>();
+        foreach (var completion in actual.Completions)
+        {
+            if (!completed.TryAdd(completion.Arrival, completion.Result))
+            {
+                Fail($"{Who(completion.Arrival)} is completed twice in one step", "once", "twice");
+            }
+        }
+
+        var expectedText = string.Join(", ", expected.Completions.Select(c => $"{Who(c.Key)} {Text(c.Value)}"));
+        if (completed.Count != expected.Completions.Count
+            || completed.Any(c => !expected.Completions.TryGetValue(c.Key, out var e) || !Same(c.Value, e)))
+        {
+            Fail("the completions differ", expectedText, string.Join(", ", completed.Select(c => $"{Who(c.Key)} {Text(c.Value)}")));
+        }
+
+        CheckRelease(completed);
+        foreach (var (arrival, result) in completed)
+        {
+            CheckFinal(arrival, result);
+            Tally(result);
+        }
+
+        if (caller is { } id && !completed.ContainsKey(id))
+        {
+            CheckFinal(id, actual.Result);
+            if (actual.Result.Kind == ArrivalOutcomeKind.Unknown)
+            {
+                Interlocked.Increment(ref _stats.Unknowns);
+            }
+        }
+
+        // A lease that ran out unnoticed by the timer, found by an arrival or a cancellation instead.
+        if (caller is not null && completed.Values.Any(r => r.Kind == ArrivalOutcomeKind.Evicted || r.Reason == BrokenBarrierReason.ParticipantLost))
+        {
+            Interlocked.Increment(ref _stats.LeasesFoundByACall);
+        }
+    }
+
+    /// <summary>A release is one full party numbered 0..Parties-1 in the next phase, and moves the phase by exactly one.</summary>
+    private void CheckRelease(Dictionary<ArrivalId, ArrivalResult> completed)
+    {
+        var released = completed.Values.Where(r => r.Kind == ArrivalOutcomeKind.Released).ToList();
+        if (released.Count == 0)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _stats.Releases);
+        if (released.Count != _scenario.Parties)
+        {
+            Fail("a release is not one full party", $"{_scenario.Parties}", $"{released.Count}");
+        }
+
+        var indices = released.Select(r => r.Index).Order().ToList();
+        if (!indices.SequenceEqual(Enumerable.Range(0, _scenario.Parties)))
+        {
+            Fail("a release's indices are not 0..Parties-1", $"0..{_scenario.Parties - 1}", string.Join(",", indices));
+        }
+
+        if (released.Any(r => r.Phase != _phase + 1))
+        {
+            Fail("a release is not in the next phase", $"{_phase + 1}", string.Join(",", released.Select(r => r.Phase)));
+        }
+    }
+
+    /// <summary>
+    /// An arrival's final result never changes: not released twice or in two phases, never released after being
+    /// cancelled, evicted or broken. The one exception is an arrival whose result the barrier had forgotten (it
+    /// expired, or a crash lost it) and that then came back: that is a new arrival, as the model also says.
+    /// </summary>
+    private void CheckFinal(ArrivalId arrival, ArrivalResult result)
+    {
+        if (result.Kind is ArrivalOutcomeKind.Pending or ArrivalOutcomeKind.Unknown)
+        {
+            if (result.Kind == ArrivalOutcomeKind.Pending && _finals.TryGetValue(arrival, out var before) && _model.TimesForgotten(arrival) == before.Forgotten)
+            {
+                Fail($"{Who(arrival)} waits again after its final result, which was never forgotten", Text(before.Result), Text(result));
+            }
+
+            return;
+        }
+
+        if (_finals.TryGetValue(arrival, out var first) && !Same(first.Result, result))
+        {
+            if (_model.TimesForgotten(arrival) == first.Forgotten)
+            {
+                Fail($"{Who(arrival)}'s final result changed, though it was never forgotten", Text(first.Result), Text(result));
+            }
+
+            Interlocked.Increment(ref _stats.CountedAgainAfterForgetting);
+        }
+
+        _finals[arrival] = (result, _model.TimesForgotten(arrival));
+    }
+
+    private void CheckState()
+    {
+        var status = _machine.GetStatus();
+        var capped = _machine.GetStatus(listLimit: 1);
+        Expect("the phase", _model.Phase, _machine.Phase);
+        Expect("the version", _model.Version, _machine.Version);
+        if (_machine.Phase < _phase || _machine.Version < _version)
+        {
+            Fail("the phase or version went back", $"at least {_phase} and {_version}", $"{_machine.Phase} and {_machine.Version}");
+        }
+
+        _phase = _machine.Phase;
+        _version = _machine.Version;
+        Expect("the state", _model.IsBroken ? BarrierState.Broken : BarrierState.Filling, _machine.State);
+        Expect("the waiting arrivals", string.Join(",", _model.WaitingArrivals.Select(Who)), string.Join(",", _machine.WaitingArrivals.Select(Who)));
+        if (_machine.Waiting >= _machine.Parties || (_machine.State == BarrierState.Broken && _machine.Waiting > 0))
+        {
+            Fail("a full party or a broken barrier has waiters", $"< {_machine.Parties}", $"{_machine.Waiting} ({_machine.State})");
+        }
+
+        Expect("the next deadline", _model.NextDeadline, _machine.NextDeadline);
+        Expect("the remembered results", _model.RememberedResults, _machine.RememberedResults);
+        Expect("the broken reason", _model.BrokenReason, status.BrokenReason);
+        Expect("the lost participants", string.Join(",", _model.LostParticipants.Order(StringComparer.Ordinal)), string.Join(",", status.LostParticipants.Order(StringComparer.Ordinal)));
+        Expect("the waiters", string.Join(",", _model.Waiters), string.Join(",", status.Waiters));
+        Expect("the missing", string.Join(",", _model.Missing), string.Join(",", status.Missing));
+        Expect("the capped waiters", string.Join(",", _model.Waiters.Take(1)), string.Join(",", capped.Waiters));
+        Expect("the capped missing", string.Join(",", _model.Missing.Take(1)), string.Join(",", capped.Missing));
+    }
+
+    private void Tally(ArrivalResult result)
+    {
+        switch (result)
+        {
+            case { Kind: ArrivalOutcomeKind.Evicted }:
+                Interlocked.Increment(ref _stats.Evictions);
+                break;
+            case { Kind: ArrivalOutcomeKind.Broken, Reason: BrokenBarrierReason.ParticipantLost }:
+                Interlocked.Increment(ref _stats.LostBreaks);
+                break;
+            case { Kind: ArrivalOutcomeKind.Broken, Reason: BrokenBarrierReason.Timeout }:
+                Interlocked.Increment(ref _stats.TimeoutBreaks);
+                break;
+        }
+    }
+
+    private static bool Same(ArrivalResult a, ArrivalResult b)
+        => a.Kind == b.Kind && a.Index == b.Index && a.Phase == b.Phase && a.Reason == b.Reason
+            && (a.Lost is null) == (b.Lost is null)
+            && (a.Lost is null || (a.Lost.Distinct().Count() == a.Lost.Count && a.Lost.Order(StringComparer.Ordinal).SequenceEqual(b.Lost!.Order(StringComparer.Ordinal))));
+
+    private void Expect<T>(string what, T expected, T actual)
+    {
+        if (!EqualityComparer<T>.Default.Equals(expected, actual))
+        {
+            Fail($"{what} differs", $"{expected}", $"{actual}");
+        }
+    }
+
+    private void Fail(string what, string expected, string actual)
+        => Assert.Fail($"Step {_step} ({_scenario.Operations[_step]}): {what}.{Environment.NewLine}  expected: {expected}{Environment.NewLine}  machine:  {actual}{Environment.NewLine}What happened:{Environment.NewLine}{_trace}");
+
+    private void Trace(string line) => _trace.AppendLine(CultureInfo.InvariantCulture, $"  {_step,2}: {line}");
+
+    private string Who(ArrivalId arrival) => _handles.Find(h => h.Id == arrival) is { } h ? $"#{h.Number}" : $"stranger {arrival}";
+
+    private ArrivalId UnknownId() => new(new Guid(-1 - _unknownIds++, 0, 0, new byte[8]));
+
+    private string Elapsed() => $"{(_now - BarrierTestKit.T0).TotalMilliseconds}ms";
+
+    private static string Text(ArrivalResult r) => r.Kind switch
+    {
+        ArrivalOutcomeKind.Released => $"Released(index {r.Index}, phase {r.Phase})",
+        ArrivalOutcomeKind.Broken when r.Lost is { } lost => $"Broken({r.Reason} [{string.Join(",", lost)}], phase {r.Phase})",
+        ArrivalOutcomeKind.Broken => $"Broken({r.Reason}, phase {r.Phase})",
+        _ => $"{r.Kind}(phase {r.Phase})",
+    };
+
+    private static string Text(TimeSpan? span) => span is null ? "none" : span == Timeout.InfiniteTimeSpan ? "infinite" : $"{span.Value.TotalMilliseconds}ms";
+
+    private static TimeSpan? Finite(TimeSpan? span) => span == Timeout.InfiniteTimeSpan ? null : span;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>A participant's handle for one arrival: what it sent first, and which incarnation answered it last.</summary>
+    private sealed class Handle(int number, ArrivalTerms terms, DateTimeOffset? timeoutAt)
+    {
+        public int Number { get; } = number;
+
+        public ArrivalId Id { get; } = new(new Guid(number, 0, 0, new byte[8]));
+
+        public ArrivalTerms Terms { get; } = terms;
+
+        public DateTimeOffset? TimeoutAt { get; } = timeoutAt;
+
+        public int AnsweredBy { get; set; } = -1;
+    }
+}
