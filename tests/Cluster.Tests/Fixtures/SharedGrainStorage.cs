@@ -17,10 +17,14 @@ public sealed class SharedGrainStorage(DeepCopier copier) : IGrainStorage
     public const string Name = "Barriers";
 
     private static readonly ConcurrentDictionary<(string State, GrainId Grain), (object State, long ETag)> Records = new();
+    private static readonly ConcurrentDictionary<string, long> WritesByBarrier = new(StringComparer.Ordinal);
     private static long s_writes;
 
     /// <summary>Writes accepted so far, by every silo.</summary>
     public static long Writes => Interlocked.Read(ref s_writes);
+
+    /// <summary>Writes accepted so far for the barrier called <paramref name="barrier"/>, so a test can count its own while others write too.</summary>
+    public static long WritesOf(string barrier) => WritesByBarrier.GetValueOrDefault(barrier);
 
     /// <summary>Whether anything is stored for the barrier called <paramref name="barrier"/>.</summary>
     public static bool HoldsBarrier(string barrier) => Records.Keys.Any(k => k.Grain.Key.ToString() == barrier);
@@ -85,6 +89,7 @@ public sealed class SharedGrainStorage(DeepCopier copier) : IGrainStorage
 
         grainState.RecordExists = true;
         Interlocked.Increment(ref s_writes);
+        WritesByBarrier.AddOrUpdate(grainId.Key.ToString(), 1, (_, writes) => writes + 1);
         return Task.CompletedTask;
     }
 

@@ -1,0 +1,308 @@
+using System.Diagnostics;
+using Orleans.Hosting;
+using Orleans.TestingHost;
+using Xunit.Abstractions;
+
+namespace Orleans.Barrier.Tests;
+
+/// <summary>
+/// What a barrier stores outlives its activation: collection, the death of its silo, a stale activation fenced off
+/// by storage. Each test proves that a new activation really took over (its incarnation or its silo changed), so
+/// none can pass by talking to the activation that still remembers everything in memory.
+/// </summary>
+[Collection(SharedClusterDefinition.Name)]
+public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHelper output)
+{
+    private static readonly TimeSpan ShortPoll = TimeSpan.FromMilliseconds(100);
+
+    // Detecting a killed silo and re-homing its grains takes several response timeouts on a loaded machine.
+    private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(60);
+
+    private readonly IClusterClient _client = fixture.Client;
+
+    [Fact]
+    public async Task WaitAsync_AbortedBarrierCollected_ThrowsAbortedUntilReset()
+    {
+        var name = TestBounds.UniqueName("abort-collected");
+        var barrier = _client.GetBarrier(name, 2);
+        await ReleaseAsync(barrier);
+        await barrier.AbortAsync().Bounded();
+
+        var collected = await CollectAsync(_client, name, parties: 2);
+
+        // A zero timeout: had the abort been lost, this wait would break with Timeout at once instead of hanging.
+        var broken = await Assert.ThrowsAsync<BrokenBarrierException>(() => barrier.WaitAsync(TimeSpan.Zero)).Bounded();
+        Assert.Equal(BrokenBarrierReason.Aborted, broken.Reason);
+        Assert.NotEqual(collected, await ProbeIncarnationAsync(_client, name, parties: 2));
+
+        await barrier.ResetAsync().Bounded();
+        var indices = await ReleaseAsync(barrier);
+        Assert.Equal([0, 1], indices.Order());
+        Assert.Equal(2, (await barrier.GetStatusAsync().Bounded()).Phase);
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_AfterCollection_KeepsPartiesPhaseAndBrokenReason()
+    {
+        var name = TestBounds.UniqueName("status-collected");
+        var barrier = _client.GetBarrier(name, 3);
+        await ReleaseAsync(barrier);
+        await ReleaseAsync(barrier);
+
+        // An arrival that never polls again loses its lease and breaks the barrier, naming its participant.
+        var grain = _client.GetGrain<IBarrierGrain>(name);
+        await grain.WaitAsync(new ArrivalRequest(ArrivalId.New(), 3, null, ShortPoll, null)
+        {
+            Participant = "worker-7",
+            Lease = BarrierOptions.MinLeaseDuration,
+        }).Bounded();
+        await WaitForStatusAsync(barrier, s => s.IsBroken, TestBounds.Default);
+
+        var collected = await CollectAsync(_client, name, parties: 3);
+
+        // Without a party count the grain only reports a barrier it restored; it cannot make one up.
+        var status = await grain.GetStatusAsync(null).Bounded();
+        Assert.NotNull(status);
+        Assert.Equal(3, status.Parties);
+        Assert.Equal(2, status.Phase);
+        Assert.Equal(BarrierState.Broken, status.State);
+        Assert.Equal(BrokenBarrierReason.ParticipantLost, status.BrokenReason);
+        Assert.Equal(["worker-7"], status.LostParticipants);
+        Assert.Equal(0, status.Waiting);
+        Assert.NotEqual(collected, await ProbeIncarnationAsync(_client, name, parties: 3));
+    }
+
+    [Fact]
+    public async Task GetStatusAsync_HostSiloKilled_NewActivationKeepsPartiesPhaseAndBrokenReason()
+    {
+        var cluster = await BarrierClusterFixture.DeployAsync(silos: 3);
+        try
+        {
+            var (barrier, host) = await cluster.FindBarrierHostedOnSecondarySiloAsync("durable-failover", parties: 3);
+            await ReleaseAsync(barrier);
+            await ReleaseAsync(barrier);
+            var timedOut = await Assert.ThrowsAsync<BrokenBarrierException>(() => barrier.WaitAsync(TimeSpan.Zero)).Bounded();
+            Assert.Equal(BrokenBarrierReason.Timeout, timedOut.Reason);
+
+            var killed = Stopwatch.StartNew();
+            await cluster.KillSiloAsync(host).Bounded();
+
+            // Status calls fail or time out until the cluster declares the silo dead; then a survivor restores the barrier.
+            var deadHost = host.SiloAddress.ToString();
+            var status = await WaitForStatusAsync(barrier, s => s.HostSilo != deadHost, FailoverBound, throughFailures: true);
+            output.WriteLine($"restored on {status.HostSilo} {killed.Elapsed.TotalSeconds:F1}s after the kill");
+
+            Assert.Equal(3, status.Parties);
+            Assert.Equal(2, status.Phase);
+            Assert.Equal(BarrierState.Broken, status.State);
+            Assert.Equal(BrokenBarrierReason.Timeout, status.BrokenReason);
+            var broken = await Assert.ThrowsAsync<BrokenBarrierException>(() => barrier.WaitAsync()).WaitAsync(FailoverBound);
+            Assert.Equal(BrokenBarrierReason.Timeout, broken.Reason);
+        }
+        finally
+        {
+            await StopAsync(cluster);
+        }
+    }
+
+    [Fact]
+    public async Task WaitAsync_OtherPartyCountAfterCollection_ThrowsInvalidOperationNamingBothCounts()
+    {
+        var name = TestBounds.UniqueName("mismatch-collected");
+        var barrier = _client.GetBarrier(name, 3);
+        await ReleaseAsync(barrier);
+
+        var collected = await CollectAsync(_client, name, parties: 3);
+
+        // The first call after collection must be the mismatched one: any call with 3 parties would recreate the
+        // barrier with 3 even if storage had lost it. A zero timeout fails fast if the barrier was recreated with 4.
+        var mismatch = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => _client.GetBarrier(name, 4).WaitAsync(TimeSpan.Zero)).Bounded();
+        Assert.Contains("3 parties", mismatch.Message, StringComparison.Ordinal);
+        Assert.Contains("4 parties", mismatch.Message, StringComparison.Ordinal);
+        Assert.NotEqual(collected, await ProbeIncarnationAsync(_client, name, parties: 3));
+
+        var status = await barrier.GetStatusAsync().Bounded();
+        Assert.Equal(3, status.Parties);
+        Assert.Equal(1, status.Phase);
+        Assert.Equal(BarrierState.Filling, status.State);
+        Assert.Equal(0, status.Waiting);
+    }
+
+    [Fact]
+    public async Task WaitAsync_ReleasedArrivalsReissuedAfterCollection_GetTheirIndexAndPhaseAgain()
+    {
+        var name = TestBounds.UniqueName("roster-collected");
+        var barrier = _client.GetBarrier(name, 3);
+        await ReleaseAsync(barrier);
+        var grain = _client.GetGrain<IBarrierGrain>(name);
+        ArrivalId[] arrivals = [ArrivalId.New(), ArrivalId.New(), ArrivalId.New()];
+
+        // One after another, so the indices are known: each earlier arrival is answered pending before the next.
+        var outcomes = new List<ArrivalOutcome>();
+        foreach (var arrival in arrivals)
+        {
+            outcomes.Add(await grain.WaitAsync(new ArrivalRequest(arrival, 3, null, ShortPoll, null)).Bounded());
+        }
+
+        Assert.Equal([ArrivalOutcomeKind.Pending, ArrivalOutcomeKind.Pending, ArrivalOutcomeKind.Released], outcomes.Select(o => o.Kind));
+        Assert.Equal((2, 2L), (outcomes[2].Index, outcomes[2].Phase));
+        var released = outcomes[2].Incarnation;
+
+        await CollectAsync(_client, name, parties: 3);
+
+        // Each re-issue names the incarnation that answered it before, as a handle whose answer was lost would.
+        for (var index = 0; index < arrivals.Length; index++)
+        {
+            var reissued = await grain.WaitAsync(new ArrivalRequest(arrivals[index], 3, null, ShortPoll, released)).Bounded();
+            Assert.NotEqual(released, reissued.Incarnation);
+            Assert.Equal(ArrivalOutcomeKind.Released, reissued.Kind);
+            Assert.Equal(index, reissued.Index);
+            Assert.Equal(2, reissued.Phase);
+        }
+
+        var status = await barrier.GetStatusAsync().Bounded();
+        Assert.Equal(2, status.Phase);
+        Assert.Equal(0, status.Waiting);
+    }
+
+    [Fact]
+    public async Task WaitAsync_ActivationFencedOffByStorageDuringRelease_FreshActivationReleasesEveryoneOnce()
+    {
+        var name = TestBounds.UniqueName("fenced");
+        var barrier = _client.GetBarrier(name, 3);
+        await ReleaseAsync(barrier);
+        Task<int>[] waits = [barrier.WaitAsync(), barrier.WaitAsync()];
+        var before = await barrier.WaitForWaitingAsync(2);
+        var stale = await ProbeIncarnationAsync(_client, name, parties: 3);
+
+        // Another activation "wrote" since: the release that the third arrival completes cannot be stored here.
+        SharedGrainStorage.WriteBehindTheBarriersBack(name);
+        var releasing = Stopwatch.StartNew();
+        Task<int>[] all = [.. waits, barrier.WaitAsync()];
+        var indices = await Task.WhenAll(all).Bounded();
+        output.WriteLine($"released {releasing.Elapsed.TotalSeconds:F1}s after the completing arrival");
+
+        // The stale activation answered nobody; all three re-attached to a fresh one, which released them together.
+        Assert.Equal([0, 1, 2], indices.Order());
+        Assert.NotEqual(stale, await ProbeIncarnationAsync(_client, name, parties: 3));
+        var status = await barrier.GetStatusAsync().Bounded();
+        Assert.Equal(before.Phase + 1, status.Phase);
+        Assert.Equal(BarrierState.Filling, status.State);
+        Assert.Equal(0, status.Waiting);
+        Assert.Null(status.BrokenReason);
+
+        // The fresh activation stored that release: one more activation still sees it, counted once.
+        await CollectAsync(_client, name, parties: 3);
+        Assert.Equal(before.Phase + 1, (await barrier.GetStatusAsync().Bounded()).Phase);
+    }
+
+    [Fact]
+    public async Task WaitAsync_ThreePhasesOfFiveParties_WritesOnlyOnCreationAndRelease()
+    {
+        var name = TestBounds.UniqueName("writes");
+        var barrier = _client.GetBarrier(name, 5);
+
+        for (var phase = 0; phase < 3; phase++)
+        {
+            await ReleaseAsync(barrier);
+        }
+
+        // Creation plus one per release; creation may share the first release's write if the five arrivals come
+        // while it is in flight. Each release is answered only once stored, so the three releases cannot share.
+        Assert.InRange(SharedGrainStorage.WritesOf(name), 3, 4);
+        Assert.Equal(3, (await barrier.GetStatusAsync().Bounded()).Phase);
+    }
+
+    [Fact]
+    public async Task WaitAsync_NoBarrierStorageRegistered_FallbackStorageSurvivesCollection()
+    {
+        var builder = new TestClusterBuilder(1);
+        builder.AddSiloBuilderConfigurator<BareSiloConfigurator>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        try
+        {
+            var name = TestBounds.UniqueName("fallback");
+            var barrier = cluster.Client.GetBarrier(name, 2);
+            await ReleaseAsync(barrier);
+            await barrier.AbortAsync().Bounded();
+
+            var collected = await CollectAsync(cluster.Client, name, parties: 2);
+
+            var status = await cluster.Client.GetGrain<IBarrierGrain>(name).GetStatusAsync(null).Bounded();
+            Assert.NotNull(status);
+            Assert.Equal(2, status.Parties);
+            Assert.Equal(1, status.Phase);
+            Assert.Equal(BrokenBarrierReason.Aborted, status.BrokenReason);
+            Assert.NotEqual(collected, await ProbeIncarnationAsync(cluster.Client, name, parties: 2));
+            Assert.False(SharedGrainStorage.HoldsBarrier(name));
+
+            await barrier.ResetAsync().Bounded();
+            Assert.Equal([0, 1], (await ReleaseAsync(barrier)).Order());
+        }
+        finally
+        {
+            await StopAsync(cluster);
+        }
+    }
+
+    /// <summary>Releases one full party of <paramref name="barrier"/> and returns the indices.</summary>
+    private static Task<int[]> ReleaseAsync(IDistributedBarrier barrier)
+        => Task.WhenAll(Enumerable.Range(0, barrier.Parties).Select(_ => barrier.WaitAsync())).Bounded();
+
+    /// <summary>
+    /// Collects every idle activation in the cluster, the barrier's among them, and returns the incarnation the
+    /// barrier had. Compare it with a later <see cref="ProbeIncarnationAsync"/> to prove a new activation answered.
+    /// </summary>
+    private static async Task<Guid> CollectAsync(IClusterClient client, string name, int parties)
+    {
+        var incarnation = await ProbeIncarnationAsync(client, name, parties);
+        await client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero).Bounded();
+        return incarnation;
+    }
+
+    /// <summary>
+    /// The incarnation of the barrier's current activation, read from the answer to cancelling an arrival it never
+    /// heard of: that leaves the barrier as it was. It creates the barrier with <paramref name="parties"/> if it
+    /// does not exist, so a test checks the party count before it probes.
+    /// </summary>
+    private static async Task<Guid> ProbeIncarnationAsync(IGrainFactory factory, string name, int parties)
+        => (await factory.GetGrain<IBarrierGrain>(name).CancelAsync(ArrivalId.New(), parties).Bounded()).Incarnation;
+
+    /// <summary>Polls the status until <paramref name="condition"/> holds, within <paramref name="bound"/>.</summary>
+    private static async Task<BarrierStatus> WaitForStatusAsync(
+        IDistributedBarrier barrier, Func<BarrierStatus, bool> condition, TimeSpan bound, bool throughFailures = false)
+    {
+        using var timeout = new CancellationTokenSource(bound);
+        while (true)
+        {
+            try
+            {
+                var status = await barrier.GetStatusAsync(timeout.Token);
+                if (condition(status))
+                {
+                    return status;
+                }
+            }
+            catch (Exception exception) when (throughFailures && exception is not OperationCanceledException)
+            {
+                // Calls fail until the cluster has declared a killed silo dead.
+            }
+
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+
+    private static async Task StopAsync(TestCluster cluster)
+    {
+        await cluster.StopAllSilosAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        await cluster.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(2));
+    }
+
+    /// <summary>A silo with barriers and nothing else: no provider named "Barriers", so barriers use the fallback.</summary>
+    private sealed class BareSiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddBarriers();
+    }
+}
