@@ -113,6 +113,10 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
             return ToOutcome(result);
         }
 
+        // A fenced activation can never answer a held poll, and a held call would keep it from deactivating while
+        // every other participant's call queued behind it: send this one to the live activation now.
+        ThrowIfFenced();
+
         // A live participant renews its lease at least three times per lease, so one late poll does not lose it.
         var poll = Min(Min(request.MaxPoll ?? _defaultPoll, _options.MaxPollInterval), terms.Lease is { } l ? l / 3 : TimeSpan.MaxValue);
         try
@@ -130,7 +134,14 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     {
         ThrowIfFenced();
         var transition = GetOrCreateMachine(parties).Cancel(arrival, _time.GetUtcNow());
-        return ToOutcome(await CommitAsync(transition));
+        var result = await CommitAsync(transition);
+        if (!result.IsFinal)
+        {
+            // Fenced before the outcome was stored: nothing was decided here, so the handle retries on the live activation.
+            ThrowIfFenced();
+        }
+
+        return ToOutcome(result);
     }
 
     public async Task ResetAsync(int? parties)
@@ -201,7 +212,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     /// <summary>
     /// The funnel every step goes through: store the step if it changed what is stored, then wake the polls of
     /// the arrivals it completed and re-arm the deadline timer. Returns the caller's own result, or pending if
-    /// this activation was fenced off meanwhile (the caller's next poll goes to the live activation).
+    /// this activation was fenced off meanwhile (callers then throw, so the participant retries on the live activation).
     /// </summary>
     private async Task<ArrivalResult> CommitAsync(BarrierTransition transition)
     {

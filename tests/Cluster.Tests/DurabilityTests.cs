@@ -198,6 +198,29 @@ public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHe
     }
 
     [Fact]
+    public async Task WaitAsync_ArrivalCompletingReleaseOnFencedActivation_FailsAsUnavailableAtOnceAndWaitersMoveOn()
+    {
+        var name = TestBounds.UniqueName("fenced-long-poll");
+        var barrier = _client.GetBarrier(name, 3);
+        Task<int>[] waits = [barrier.WaitAsync(), barrier.WaitAsync()];
+        var before = await barrier.WaitForWaitingAsync(2);
+        SharedGrainStorage.WriteBehindTheBarriersBack(name);
+
+        // A participant that asks for longer polls than these waiters (one configured with a longer response
+        // timeout) completes the release. The fenced activation can never answer it, so it must not hold it: a
+        // held call keeps the activation busy, so it cannot deactivate and the waiters find no live activation.
+        var grain = _client.GetGrain<IBarrierGrain>(name);
+        var longPoll = new ArrivalRequest(ArrivalId.New(), 3, null, TimeSpan.FromSeconds(20), null);
+        await Assert.ThrowsAsync<BarrierUnavailableException>(() => grain.WaitAsync(longPoll)).Bounded();
+
+        // Its arrival was counted nowhere: the waiters re-attached to a fresh activation and need a third.
+        await barrier.WaitForWaitingAsync(2);
+        var indices = await Task.WhenAll([.. waits, barrier.WaitAsync()]).Bounded();
+        Assert.Equal([0, 1, 2], indices.Order());
+        Assert.Equal(before.Phase + 1, (await barrier.GetStatusAsync().Bounded()).Phase);
+    }
+
+    [Fact]
     public async Task WaitAsync_ThreePhasesOfFiveParties_WritesOnlyOnCreationAndRelease()
     {
         var name = TestBounds.UniqueName("writes");
