@@ -24,7 +24,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task WaitAsync_HostSiloKilledWhileWaiting_WaitersReattachAndAreReleased()
     {
-        var (barrier, host) = await FindBarrierHostedOnSecondarySiloAsync(parties: 3);
+        var (barrier, host) = await _cluster.FindBarrierHostedOnSecondarySiloAsync("failover", parties: 3);
         var waits = new[] { barrier.WaitAsync(), barrier.WaitAsync() };
         await barrier.WaitForWaitingAsync(2);
 
@@ -64,30 +64,5 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
 
         // The handle gives up after twice the response timeout of failed re-issues; allow one more for the last poll.
         Assert.True(killed.Elapsed < ResponseTimeout * 4, $"Gave up after {killed.Elapsed}, expected about {ResponseTimeout * 2}.");
-    }
-
-    private async Task<(IDistributedBarrier Barrier, SiloHandle Host)> FindBarrierHostedOnSecondarySiloAsync(int parties)
-    {
-        // The primary silo anchors the test cluster's membership and cannot be killed, so pick a name whose
-        // grain the placement put elsewhere. Placement weighs load statistics that silos publish periodically,
-        // so keep trying fresh names for a bounded time rather than a fixed number of attempts.
-        var searching = System.Diagnostics.Stopwatch.StartNew();
-        while (searching.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            for (var attempt = 0; attempt < 20; attempt++)
-            {
-                var barrier = _cluster.Client.GetBarrier(TestBounds.UniqueName("failover"), parties);
-                var status = await barrier.GetStatusAsync().Bounded();
-                var host = _cluster.SecondarySilos.FirstOrDefault(s => s.SiloAddress.ToString() == status.HostSilo);
-                if (host is not null)
-                {
-                    return (barrier, host);
-                }
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new InvalidOperationException("No barrier landed on a secondary silo within 60 s.");
     }
 }
