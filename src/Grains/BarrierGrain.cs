@@ -108,14 +108,17 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         }
 
         var result = await CommitAsync(transition);
+        if (!result.IsFinal)
+        {
+            // A fenced activation can never answer a held poll, and a held call would keep it from deactivating
+            // while every other participant's call queued behind it: send this one to the live activation now.
+            ThrowIfFenced();
+        }
+
         if (result.IsFinal || pending is null)
         {
             return ToOutcome(result);
         }
-
-        // A fenced activation can never answer a held poll, and a held call would keep it from deactivating while
-        // every other participant's call queued behind it: send this one to the live activation now.
-        ThrowIfFenced();
 
         // A live participant renews its lease at least three times per lease, so one late poll does not lose it.
         var poll = Min(Min(request.MaxPoll ?? _defaultPoll, _options.MaxPollInterval), terms.Lease is { } l ? l / 3 : TimeSpan.MaxValue);
