@@ -1,10 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
-using Orleans.Hosting;
-using Orleans.Runtime;
 using Xunit.Abstractions;
 
 namespace Orleans.Barrier.Tests;
@@ -15,40 +9,31 @@ namespace Orleans.Barrier.Tests;
 /// </summary>
 public sealed class SeparateSiloProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const string ServiceId = "orleans-barrier";
-    private static readonly TimeSpan StartupBound = TimeSpan.FromSeconds(90);
-    private readonly string _clusterId = $"e2e-{Guid.NewGuid():N}";
-    private readonly List<SiloProcess> _silos = [];
-    private IHost? _clientHost;
+    // One cluster per test, not a class fixture: a test here kills a silo.
+    private readonly SiloProcessCluster _cluster = new();
 
-    private SiloProcess Primary => _silos[0];
+    private SiloProcess Primary => _cluster.Primary;
 
-    private SiloProcess Secondary => _silos[1];
+    private SiloProcess Secondary => _cluster.Secondary;
 
-    private IClusterClient Client => _clientHost!.Services.GetRequiredService<IClusterClient>();
+    private IClusterClient Client => _cluster.Client;
 
     public async Task InitializeAsync()
     {
-        _silos.Add(SiloProcess.Start(_clusterId));
-        _silos.Add(SiloProcess.Start(_clusterId, primarySiloPort: _silos[0].SiloPort));
-        await Task.WhenAll(_silos.Select(silo => silo.WaitUntilReadyAsync(StartupBound)));
-        _clientHost = await ConnectAsync();
-        await WaitForActiveSilosAsync(2);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_clientHost is not null)
+        try
         {
-            await _clientHost.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(_ => { }, TaskScheduler.Default);
-            _clientHost.Dispose();
+            await _cluster.InitializeAsync();
         }
-
-        foreach (var silo in _silos)
+        finally
         {
-            await silo.DisposeAsync();
+            foreach (var note in _cluster.StartupNotes)
+            {
+                output.WriteLine(note);
+            }
         }
     }
+
+    public Task DisposeAsync() => _cluster.DisposeAsync();
 
     [Fact]
     public async Task WaitAsync_ParticipantsOnBothGateways_AreReleasedTogether()
@@ -83,8 +68,8 @@ public sealed class SeparateSiloProcessTests(ITestOutputHelper output) : IAsyncL
     public async Task Cli_WaitStatusAbortReset_AgainstSiloProcesses()
     {
         var name = $"cli-{Guid.NewGuid():N}";
-        string[] primaryGateway = ["--gateway", $"127.0.0.1:{Primary.GatewayPort}", "--cluster-id", _clusterId];
-        string[] secondaryGateway = ["--gateway", $"127.0.0.1:{Secondary.GatewayPort}", "--cluster-id", _clusterId];
+        var primaryGateway = _cluster.GatewayArguments(Primary);
+        var secondaryGateway = _cluster.GatewayArguments(Secondary);
 
         var waits = await Task.WhenAll(
             ClientProcess.RunAsync(["wait", name, "--parties", "2", .. primaryGateway]),
@@ -111,49 +96,6 @@ public sealed class SeparateSiloProcessTests(ITestOutputHelper output) : IAsyncL
     {
         var at = output.IndexOf("index ", StringComparison.Ordinal);
         return at < 0 ? output : output.Substring(at, "index 0".Length);
-    }
-
-    private async Task<IHost> ConnectAsync()
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var builder = Host.CreateApplicationBuilder();
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            builder.UseOrleansClient(client => client
-                .UseLocalhostClustering([Primary.GatewayPort, Secondary.GatewayPort], ServiceId, _clusterId)
-                // A gateway the client once found closed stays shunned for this period (1 minute by default);
-                // keep it short so a slow silo start cannot leave every call on one gateway.
-                .Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5)));
-            var host = builder.Build();
-            try
-            {
-                await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-                return host;
-            }
-            catch (Exception exception) when (deadline.Elapsed < StartupBound)
-            {
-                // The silo processes are still starting; try again.
-                output.WriteLine($"client not connected yet: {exception.GetType().Name}");
-                host.Dispose();
-                await Task.Delay(500);
-            }
-            catch (Exception exception)
-            {
-                throw new InvalidOperationException(
-                    $"No silo accepted the client within {StartupBound}. Primary:\n{Primary.Output}\nSecondary:\n{Secondary.Output}", exception);
-            }
-        }
-    }
-
-    private async Task WaitForActiveSilosAsync(int count)
-    {
-        var management = Client.GetGrain<IManagementGrain>(0);
-        using var timeout = new CancellationTokenSource(StartupBound);
-        while ((await management.GetHosts(onlyActive: true).WaitAsync(timeout.Token)).Count < count)
-        {
-            await Task.Delay(200, timeout.Token);
-        }
     }
 
     /// <summary>
