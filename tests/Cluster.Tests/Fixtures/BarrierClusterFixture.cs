@@ -26,20 +26,26 @@ public sealed class BarrierClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Starts a cluster of <paramref name="silos"/> silos hosting barriers, all with the short <see cref="ResponseTimeout"/>.</summary>
-    public static async Task<TestCluster> DeployAsync(short silos)
+    /// <param name="silos">How many silos to start.</param>
+    /// <param name="configure">More set-up for the cluster, applied after the defaults (more configurators, the transport).</param>
+    public static async Task<TestCluster> DeployAsync(short silos, Action<TestClusterBuilder>? configure = null)
     {
         var builder = new TestClusterBuilder(silos);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        configure?.Invoke(builder);
         var cluster = builder.Build();
         await cluster.DeployAsync().WaitAsync(TimeSpan.FromMinutes(2));
         return cluster;
     }
 
-    public async Task DisposeAsync()
+    public Task DisposeAsync() => ShutDownAsync(Cluster);
+
+    /// <summary>Stops every silo and the client of <paramref name="cluster"/>, then disposes it, each within a bound.</summary>
+    public static async Task ShutDownAsync(TestCluster cluster)
     {
-        await Cluster.StopAllSilosAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        await Cluster.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(2));
+        await cluster.StopAllSilosAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        await cluster.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(2));
     }
 
     private sealed class SiloConfigurator : ISiloConfigurator

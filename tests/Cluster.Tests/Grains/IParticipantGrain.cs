@@ -16,6 +16,21 @@ public interface IParticipantGrain : IGrainWithStringKey
     [ResponseTimeout("00:01:00")]
     Task<int> WaitLongAsync(string barrier, int parties);
 
+    /// <summary>
+    /// Waits on the barrier from inside this grain through a handle with the given <see cref="BarrierOptions"/>
+    /// members, and returns the index it got. Takes as long as the wait, so it has the longer timeout too.
+    /// </summary>
+    [Alias("WaitWithOptions")]
+    [ResponseTimeout("00:01:00")]
+    Task<int> WaitWithOptionsAsync(string barrier, int parties, string? participant, TimeSpan? lease, ParticipantLossPolicy onParticipantLost);
+
+    /// <summary>
+    /// Starts the same wait and returns at once, for a participant whose silo a test is about to kill: no caller is
+    /// then left waiting a whole response timeout for an answer that can never come.
+    /// </summary>
+    [Alias("StartWaitWithOptions")]
+    Task StartWaitWithOptionsAsync(string barrier, int parties, string? participant, TimeSpan? lease, ParticipantLossPolicy onParticipantLost);
+
     /// <summary>The silo this grain is activated on.</summary>
     [Alias("GetSilo")]
     Task<string> GetSiloAsync();
