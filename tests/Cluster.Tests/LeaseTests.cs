@@ -1,0 +1,257 @@
+using System.Diagnostics;
+using Orleans.TestingHost;
+using Xunit.Abstractions;
+
+namespace Orleans.Barrier.Tests;
+
+/// <summary>
+/// Participants that die while waiting, in each way a participant can die (its client disposed without a word, the
+/// silo under its grain killed), are found out by their leases, and each loss policy acts within twice the lease.
+/// Detection is timed from the moment of death and printed. The tests that kill something deploy their own cluster;
+/// the class still sits in the shared collection, so its timed tests run after the shared cluster's tests rather than
+/// beside them on the same two cores.
+/// </summary>
+[Collection(SharedClusterDefinition.Name)]
+public sealed class LeaseTests(BarrierClusterFixture fixture, ITestOutputHelper output)
+{
+    // Short enough for quick tests, long enough that participants renew calmly (a poll every 2/3 s) inside the
+    // clusters' 3 s response timeout.
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(2);
+
+    // The promise is detection within twice the lease. What the tests measure is a little longer than what the
+    // barrier does: it starts before the call that kills, and ends when the news has reached a waiter on another
+    // client (one more message) or a status poll has seen it (one more poll).
+    private static readonly TimeSpan DetectionBound = (2 * Lease) + TimeSpan.FromMilliseconds(500);
+
+    // A lease renewed just before death still has at least two thirds of its length to run (polls are held at most
+    // a third of it). Far shorter than that would mean the barrier heard a cancellation, not a silence.
+    private static readonly TimeSpan SilenceAtLeast = Lease / 3;
+
+    private static readonly TimeSpan SiloDeathBound = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task WaitAsync_ParticipantClientDisposedWithBreakPolicy_OthersThrowParticipantLostNamingItWithinTwoLeases()
+    {
+        await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 1);
+        var name = TestBounds.UniqueName("lost-client");
+        var first = Handle(cluster.Client, name, 4, "worker-1", ParticipantLossPolicy.Break).WaitAsync();
+        var second = Handle(cluster.Client, name, 4, "worker-2", ParticipantLossPolicy.Break).WaitAsync();
+        var watcher = cluster.Client.GetBarrier(name, 4);
+        await watcher.WaitForWaitingAsync(2);
+        await using var doomedClient = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
+        var doomed = Handle(doomedClient.Client, name, 4, "worker-3", ParticipantLossPolicy.Break).WaitAsync();
+        await watcher.WaitForWaitingAsync(3);
+
+        var died = Stopwatch.GetTimestamp();
+        await doomedClient.KillAsync();
+        var thrown = await Assert.ThrowsAsync<BrokenBarrierException>(() => first).Bounded();
+        var detected = Stopwatch.GetElapsedTime(died);
+        var alsoThrown = await Assert.ThrowsAsync<BrokenBarrierException>(() => second).Bounded();
+
+        output.WriteLine($"disposed client, break: the others saw ParticipantLost {detected.TotalSeconds:F2}s after the client died (lease {Lease.TotalSeconds}s)");
+        Assert.InRange(detected, TimeSpan.Zero, DetectionBound);
+        Assert.All(new[] { thrown, alsoThrown }, t =>
+        {
+            Assert.Equal(BrokenBarrierReason.ParticipantLost, t.Reason);
+            Assert.Equal(["worker-3"], t.LostParticipants);
+        });
+        await Assert.ThrowsAnyAsync<Exception>(() => doomed).Bounded();
+        await AssertBrokenUntilResetAsync(watcher, lost: "worker-3");
+    }
+
+    [Fact]
+    public async Task WaitAsync_ParticipantClientDisposedWithEvictPolicy_OthersKeepWaitingAndAReplacementTakesItsPlace()
+    {
+        await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 1);
+        var name = TestBounds.UniqueName("evicted-client");
+        var watcher = cluster.Client.GetBarrier(name, 4);
+        var first = Handle(cluster.Client, name, 4, "worker-1", ParticipantLossPolicy.Evict).WaitAsync();
+        await watcher.WaitForWaitingAsync(1);
+        var second = Handle(cluster.Client, name, 4, "worker-2", ParticipantLossPolicy.Evict).WaitAsync();
+        await watcher.WaitForWaitingAsync(2);
+        await using var doomedClient = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
+        var doomed = Handle(doomedClient.Client, name, 4, "worker-3", ParticipantLossPolicy.Evict).WaitAsync();
+        await watcher.WaitForWaitingAsync(3);
+
+        var died = Stopwatch.GetTimestamp();
+        await doomedClient.KillAsync();
+        var status = await watcher.WaitForWaitingAsync(2);
+        var detected = Stopwatch.GetElapsedTime(died);
+
+        output.WriteLine($"disposed client, evict: Waiting dropped {detected.TotalSeconds:F2}s after the client died (lease {Lease.TotalSeconds}s)");
+        Assert.InRange(detected, SilenceAtLeast, DetectionBound);
+        await Assert.ThrowsAnyAsync<Exception>(() => doomed).Bounded();
+        await AssertEvictedAndReplacedAsync(cluster.Client, watcher, status, first, second);
+    }
+
+    [Fact]
+    public async Task WaitAsync_SiloOfParticipantGrainKilledWithBreakPolicy_OthersThrowParticipantLostNamingTheGrainWithinTwoLeases()
+    {
+        await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 3);
+        var (grain, grainSilo) = await PlaceParticipantOnSecondarySiloAsync(cluster.Cluster);
+        await using var survivor = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
+        var watcher = await FindBarrierHostedAwayFromAsync(survivor.Client, 4, grainSilo);
+        var first = Handle(survivor.Client, watcher.Name, 4, "worker-1", ParticipantLossPolicy.Break).WaitAsync();
+        var second = Handle(survivor.Client, watcher.Name, 4, "worker-2", ParticipantLossPolicy.Break).WaitAsync();
+        await watcher.WaitForWaitingAsync(2);
+
+        // Unnamed, so the grain is named by its grain id.
+        await grain.StartWaitWithOptionsAsync(watcher.Name, 4, participant: null, Lease, ParticipantLossPolicy.Break).Bounded();
+        await watcher.WaitForWaitingAsync(3);
+
+        var died = Stopwatch.GetTimestamp();
+        await cluster.Cluster.KillSiloAsync(grainSilo).WaitAsync(SiloDeathBound);
+        var killing = Stopwatch.GetElapsedTime(died);
+        var thrown = await Assert.ThrowsAsync<BrokenBarrierException>(() => first).Bounded();
+        var detected = Stopwatch.GetElapsedTime(died);
+        var alsoThrown = await Assert.ThrowsAsync<BrokenBarrierException>(() => second).Bounded();
+
+        output.WriteLine($"killed silo, break: the others saw ParticipantLost {detected.TotalSeconds:F2}s after the kill began (the kill call took {killing.TotalSeconds:F2}s; lease {Lease.TotalSeconds}s)");
+        Assert.InRange(detected, TimeSpan.Zero, DetectionBound);
+        Assert.All(new[] { thrown, alsoThrown }, t =>
+        {
+            Assert.Equal(BrokenBarrierReason.ParticipantLost, t.Reason);
+            Assert.Equal([grain.GetGrainId().ToString()], t.LostParticipants);
+        });
+        await AssertBrokenUntilResetAsync(watcher, lost: grain.GetGrainId().ToString());
+    }
+
+    [Fact]
+    public async Task WaitAsync_SiloOfParticipantGrainKilledWithEvictPolicy_OthersKeepWaitingAndAReplacementTakesItsPlace()
+    {
+        await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 3);
+        var (grain, grainSilo) = await PlaceParticipantOnSecondarySiloAsync(cluster.Cluster);
+        await using var survivor = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
+        var watcher = await FindBarrierHostedAwayFromAsync(survivor.Client, 4, grainSilo);
+        var first = Handle(survivor.Client, watcher.Name, 4, "worker-1", ParticipantLossPolicy.Evict).WaitAsync();
+        await watcher.WaitForWaitingAsync(1);
+        var second = Handle(survivor.Client, watcher.Name, 4, "worker-2", ParticipantLossPolicy.Evict).WaitAsync();
+        await watcher.WaitForWaitingAsync(2);
+        await grain.StartWaitWithOptionsAsync(watcher.Name, 4, "worker-3", Lease, ParticipantLossPolicy.Evict).Bounded();
+        await watcher.WaitForWaitingAsync(3);
+
+        var died = Stopwatch.GetTimestamp();
+        await cluster.Cluster.KillSiloAsync(grainSilo).WaitAsync(SiloDeathBound);
+        var killing = Stopwatch.GetElapsedTime(died);
+        var status = await watcher.WaitForWaitingAsync(2, TestBounds.Default, throughFailures: true);
+        var detected = Stopwatch.GetElapsedTime(died);
+
+        output.WriteLine($"killed silo, evict: Waiting dropped {detected.TotalSeconds:F2}s after the kill began (the kill call took {killing.TotalSeconds:F2}s; lease {Lease.TotalSeconds}s)");
+        Assert.InRange(detected, SilenceAtLeast, DetectionBound);
+        await AssertEvictedAndReplacedAsync(survivor.Client, watcher, status, first, second);
+    }
+
+    [Fact]
+    public async Task WaitAsync_LiveParticipantWaitingForSeveralLeases_IsNotLostAndIsReleased()
+    {
+        var lease = TimeSpan.FromSeconds(1);
+        var name = TestBounds.UniqueName("renewed");
+        var watcher = fixture.Client.GetBarrier(name, 2);
+        var waiting = Handle(fixture.Client, name, 2, "patient", ParticipantLossPolicy.Break, lease).WaitAsync();
+        var arrived = (await watcher.WaitForWaitingAsync(1)).Waiters.Single().ArrivedAt;
+
+        // Watch it outlive four leases: every look must find the same arrival still waiting, which only its renewals
+        // allow (an expired lease breaks the barrier; a re-attached arrival would show a later arrival time).
+        var watched = Stopwatch.StartNew();
+        var looks = 0;
+        while (watched.Elapsed < 4 * lease)
+        {
+            var status = await watcher.GetStatusAsync().Bounded();
+            Assert.False(status.IsBroken, $"Broken after {watched.Elapsed.TotalSeconds:F1}s: {status.BrokenReason} ({string.Join(", ", status.LostParticipants)})");
+            Assert.Equal([new BarrierWaiter("patient", null, arrived)], status.Waiters);
+            Assert.False(waiting.IsCompleted);
+            looks++;
+            await Task.Delay(100);
+        }
+
+        output.WriteLine($"still waiting after {watched.Elapsed.TotalSeconds:F1}s on a {lease.TotalSeconds}s lease ({looks} looks)");
+        Assert.Equal(1, await watcher.WaitAsync().Bounded());
+        Assert.Equal(0, await waiting.Bounded());
+    }
+
+    private static IDistributedBarrier Handle(IClusterClient client, string name, int parties, string participant, ParticipantLossPolicy policy, TimeSpan? lease = null)
+        => client.GetBarrier(name, new BarrierOptions
+        {
+            Parties = parties,
+            Participant = participant,
+            LeaseDuration = lease ?? Lease,
+            OnParticipantLost = policy,
+        });
+
+    /// <summary>The barrier shows who was lost, refuses every wait until reset, and is usable again after it.</summary>
+    private static async Task AssertBrokenUntilResetAsync(IDistributedBarrier barrier, string lost)
+    {
+        var broken = await barrier.GetStatusAsync().Bounded();
+        Assert.True(broken.IsBroken);
+        Assert.Equal(BrokenBarrierReason.ParticipantLost, broken.BrokenReason);
+        Assert.Equal([lost], broken.LostParticipants);
+
+        var late = await Assert.ThrowsAsync<BrokenBarrierException>(() => barrier.WaitAsync()).Bounded();
+        Assert.Equal(BrokenBarrierReason.ParticipantLost, late.Reason);
+        Assert.Equal([lost], late.LostParticipants);
+
+        await barrier.ResetAsync().Bounded();
+        var mended = await barrier.GetStatusAsync().Bounded();
+        Assert.Equal(BarrierState.Filling, mended.State);
+        Assert.Null(mended.BrokenReason);
+        Assert.Empty(mended.LostParticipants);
+        var indices = await Task.WhenAll(Enumerable.Range(0, barrier.Parties).Select(_ => barrier.WaitAsync())).Bounded();
+        Assert.Equal(Enumerable.Range(0, barrier.Parties), indices.Order());
+    }
+
+    /// <summary>
+    /// After the eviction the two others still wait, unbroken; a replacement for the lost participant and one more
+    /// arrival fill the party, and the release numbers the four in arrival order.
+    /// </summary>
+    private static async Task AssertEvictedAndReplacedAsync(IClusterClient client, IDistributedBarrier barrier, BarrierStatus afterEviction, Task<int> first, Task<int> second)
+    {
+        Assert.Equal(BarrierState.Filling, afterEviction.State);
+        Assert.Equal(["worker-1", "worker-2"], afterEviction.Waiters.Select(w => w.Participant));
+        Assert.False(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+
+        var replacement = Handle(client, barrier.Name, 4, "worker-3", ParticipantLossPolicy.Evict).WaitAsync();
+        await barrier.WaitForWaitingAsync(3);
+        var last = await Handle(client, barrier.Name, 4, "worker-4", ParticipantLossPolicy.Evict).WaitAsync().Bounded();
+
+        int[] indices = [await first.Bounded(), await second.Bounded(), await replacement.Bounded(), last];
+        Assert.Equal([0, 1, 2, 3], indices);
+    }
+
+    /// <summary>
+    /// Activates a participant grain on a secondary silo (the primary anchors the test cluster and cannot be killed).
+    /// Placement is random, so try fresh grains for a bounded time.
+    /// </summary>
+    private static async Task<(IParticipantGrain Grain, SiloHandle Silo)> PlaceParticipantOnSecondarySiloAsync(TestCluster cluster)
+    {
+        var searching = Stopwatch.StartNew();
+        while (searching.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var grain = cluster.Client.GetGrain<IParticipantGrain>(TestBounds.UniqueName("doomed"));
+            var silo = await grain.GetSiloAsync().Bounded();
+            if (cluster.SecondarySilos.FirstOrDefault(s => s.SiloAddress.ToString() == silo) is { } secondary)
+            {
+                return (grain, secondary);
+            }
+        }
+
+        throw new InvalidOperationException("No participant grain landed on a secondary silo within 30 s.");
+    }
+
+    /// <summary>Finds a barrier whose grain is not on <paramref name="avoid"/>, so killing that silo leaves the barrier alive.</summary>
+    private static async Task<IDistributedBarrier> FindBarrierHostedAwayFromAsync(IClusterClient client, int parties, SiloHandle avoid)
+    {
+        var searching = Stopwatch.StartNew();
+        while (searching.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var barrier = client.GetBarrier(TestBounds.UniqueName("survives"), parties);
+            var status = await barrier.GetStatusAsync().Bounded();
+            if (status.HostSilo is { } host && host != avoid.SiloAddress.ToString())
+            {
+                return barrier;
+            }
+        }
+
+        throw new InvalidOperationException($"No barrier landed away from {avoid.SiloAddress} within 30 s.");
+    }
+}
