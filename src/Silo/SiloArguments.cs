@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Orleans.Barrier.Connectivity;
 
 namespace Orleans.Barrier.Silo;
 
@@ -55,5 +56,52 @@ internal static class SiloArguments
         endpoint = new IPEndPoint(address, uri.Port);
         error = null;
         return true;
+    }
+
+    /// <summary>Accepts an IP address, or a host name that resolves (its first IPv4 address, else its first address).</summary>
+    public static bool TryConvertAddress(string text, out IPAddress? address, out string? error)
+    {
+        if (IPAddress.TryParse(text, out address))
+        {
+            error = null;
+            return true;
+        }
+
+        try
+        {
+            var addresses = Dns.GetHostAddresses(text);
+            address = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault();
+        }
+        catch (Exception exception) when (exception is SocketException or ArgumentException)
+        {
+            address = null;
+        }
+
+        error = address is null ? $"'{text}' is not an IP address, nor a host name that resolves." : null;
+        return address is not null;
+    }
+
+    /// <summary>Accepts <c>host:port</c> or a StackExchange.Redis configuration string; dials nothing.</summary>
+    public static bool TryConvertRedis(string text, out RedisSettings? redis, out string? error)
+        => RedisSettings.TryParse(text, out redis, out error);
+
+    /// <summary>Accepts true/false, 1/0, yes/no (for an environment variable that switches something on).</summary>
+    public static bool TryConvertSwitch(string text, out bool value, out string? error)
+    {
+        switch (text.ToUpperInvariant())
+        {
+            case "TRUE" or "1" or "YES":
+                value = true;
+                error = null;
+                return true;
+            case "FALSE" or "0" or "NO":
+                value = false;
+                error = null;
+                return true;
+            default:
+                value = false;
+                error = $"'{text}' is not true or false.";
+                return false;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Net;
+using Orleans.Barrier.Connectivity;
 
 namespace Orleans.Barrier.Silo;
 
@@ -28,7 +29,8 @@ internal static class SiloCommandLine
         };
         var primarySilo = new Option<IPEndPoint?>("--primary-silo")
         {
-            Description = "host:port (silo port) of the first silo, for a silo that joins it. Env: BARRIER_PRIMARY_SILO. Default: this silo is the primary.",
+            Description = "Without --redis: host:port (silo port) of the first silo, for a silo that joins it. Env: BARRIER_PRIMARY_SILO. "
+                + "Default: this silo is the primary.",
             HelpName = "host:port",
             DefaultValueFactory = EnvironmentDefault.From<IPEndPoint?>("BARRIER_PRIMARY_SILO", null, SiloArguments.TryConvertEndpoint),
             CustomParser = ParseWith<IPEndPoint?>(SiloArguments.TryConvertEndpoint),
@@ -40,34 +42,81 @@ internal static class SiloCommandLine
         };
         var serviceId = new Option<string>("--service-id")
         {
-            Description = "Service id; clients must use the same. Env: BARRIER_SERVICE_ID.",
+            Description = "Service id; clients must use the same. Barrier state in Redis is kept per service id, so keep it across restarts. "
+                + "Env: BARRIER_SERVICE_ID.",
             DefaultValueFactory = EnvironmentDefault.From("BARRIER_SERVICE_ID", DefaultServiceId),
         };
+        var redis = new Option<RedisSettings?>("--redis")
+        {
+            Description = "Join the cluster through this Redis (membership) and keep barrier state in it (grain storage \"Barriers\"): "
+                + "host:port or a StackExchange.Redis configuration string. Env: BARRIER_REDIS. "
+                + "Default: none; localhost clustering and in-memory barrier state.",
+            HelpName = "host:port",
+            DefaultValueFactory = EnvironmentDefault.From<RedisSettings?>("BARRIER_REDIS", null, SiloArguments.TryConvertRedis),
+            CustomParser = ParseWith<RedisSettings?>(SiloArguments.TryConvertRedis),
+        };
+        var advertisedAddress = new Option<IPAddress?>("--advertised-address")
+        {
+            Description = "With --redis: the IP address (or host name) other silos and clients reach this silo at. "
+                + "Env: BARRIER_ADVERTISED_ADDRESS. Default: this host's first IPv4 address.",
+            HelpName = "address",
+            DefaultValueFactory = EnvironmentDefault.From<IPAddress?>("BARRIER_ADVERTISED_ADDRESS", null, SiloArguments.TryConvertAddress),
+            CustomParser = ParseWith<IPAddress?>(SiloArguments.TryConvertAddress),
+        };
+        var listenOnAnyAddress = new Option<bool>("--listen-on-any-address")
+        {
+            Description = "With --redis: listen on every interface (0.0.0.0), not only the advertised address; for containers and NAT, "
+                + "where the advertised address is not this machine's own. Env: BARRIER_LISTEN_ON_ANY_ADDRESS=true.",
+            DefaultValueFactory = EnvironmentDefault.From<bool>("BARRIER_LISTEN_ON_ANY_ADDRESS", false, SiloArguments.TryConvertSwitch),
+        };
+        var tls = new TlsCommandLineOptions();
 
-        var root = new RootCommand("Runs one Orleans silo that hosts Orleans.Barrier barriers, with localhost clustering. Ctrl+C stops it gracefully.")
+        var root = new RootCommand(
+            "Runs one Orleans silo that hosts Orleans.Barrier barriers: with localhost clustering, or with --redis in a cluster of any "
+            + "number of hosts. Ctrl+C stops it gracefully. Exit codes: 0 stopped, 1 invalid options, 2 could not start (Redis unreachable, "
+            + "TLS certificate unusable, port taken).")
         {
             siloPort,
             gatewayPort,
             primarySilo,
             clusterId,
             serviceId,
+            redis,
+            advertisedAddress,
+            listenOnAnyAddress,
         };
+        tls.AddTo(root);
 
-        root.SetAction((parseResult, cancellationToken) =>
+        root.SetAction(async (parseResult, cancellationToken) =>
         {
             var settings = new SiloSettings(
                 parseResult.GetValue(siloPort),
                 parseResult.GetValue(gatewayPort),
                 parseResult.GetValue(primarySilo),
                 parseResult.GetRequiredValue(clusterId),
-                parseResult.GetRequiredValue(serviceId));
-            return SiloHost.RunAsync(settings, cancellationToken);
+                parseResult.GetRequiredValue(serviceId),
+                parseResult.GetValue(redis),
+                parseResult.GetValue(advertisedAddress),
+                parseResult.GetValue(listenOnAnyAddress),
+                Tls: null);
+            try
+            {
+                settings = settings with { Tls = tls.GetSettings(parseResult) };
+                settings.Validate();
+            }
+            catch (ArgumentException exception)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync(exception.Message);
+                return SiloExitCodes.InvalidArguments;
+            }
+
+            return await SiloHost.RunAsync(settings, cancellationToken);
         });
         return root;
     }
 
     /// <summary>Adapts a converter to System.CommandLine, reporting a bad value as a parse error rather than an exception.</summary>
-    private static Func<ArgumentResult, T> ParseWith<T>(EnvironmentDefault.TryConvert<T> convert)
+    internal static Func<ArgumentResult, T> ParseWith<T>(EnvironmentDefault.TryConvert<T> convert)
         => result =>
         {
             var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;

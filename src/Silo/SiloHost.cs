@@ -1,14 +1,60 @@
+using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Barrier.Connectivity;
+using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Persistence;
+using Orleans.Runtime;
+using Orleans.Serialization;
+using Orleans.Storage;
+using StackExchange.Redis;
 
 namespace Orleans.Barrier.Silo;
 
 /// <summary>Builds and runs the generic host that carries the silo.</summary>
 internal static partial class SiloHost
 {
+    /// <summary>The grain storage barriers use with --redis; <see cref="BarrierHostOptions.StorageName"/> is set to it.</summary>
+    public const string BarrierStorageName = "Barriers";
+
     public static async Task<int> RunAsync(SiloSettings settings, CancellationToken cancellationToken)
+    {
+        // Checked before Orleans starts, so a wrong path, password or Redis address is one line and a quick exit,
+        // not a lifecycle failure logged with stack traces by every component that tried to use it.
+        TlsCredentials? tls;
+        IConnectionMultiplexer? redis = null;
+        try
+        {
+            tls = settings.Tls?.Load();
+            if (settings.Redis is { } redisSettings)
+            {
+                redis = await redisSettings.ConnectAsync(cancellationToken);
+            }
+        }
+        catch (Exception exception) when (exception is TlsCertificateException or RedisUnreachableException)
+        {
+            await Console.Error.WriteLineAsync($"error: {exception.Message}");
+            return SiloExitCodes.StartFailed;
+        }
+
+        try
+        {
+            return await RunHostAsync(settings, redis, tls, cancellationToken);
+        }
+        finally
+        {
+            if (redis is not null)
+            {
+                await redis.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<int> RunHostAsync(SiloSettings settings, IConnectionMultiplexer? redis, TlsCredentials? tls, CancellationToken cancellationToken)
     {
         // No args: System.CommandLine has already read them, and they must not leak into configuration.
         var builder = Host.CreateApplicationBuilder();
@@ -25,33 +71,112 @@ internal static partial class SiloHost
         builder.Logging.AddFilter("Orleans.Hosting.SiloHostedService", LogLevel.Information);
         builder.Logging.AddFilter("Orleans.Barrier", LogLevel.Information);
 
-        builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(
-                settings.SiloPort,
-                settings.GatewayPort,
-                settings.PrimarySilo,
-                settings.ServiceId,
-                settings.ClusterId)
-            .AddBarriers());
+        builder.UseOrleans(silo =>
+        {
+            if (redis is not null)
+            {
+                UseRedis(silo, settings, redis);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, settings.PrimarySilo, settings.ServiceId, settings.ClusterId);
+            }
+
+            if (tls is not null)
+            {
+                // Mutual: a silo shows its certificate to every peer and asks for theirs, on the silo and gateway
+                // ports alike (RemoteCertificateMode.RequireCertificate is the default).
+                silo.UseTls(tls.Certificate, options => options.RemoteCertificateValidation = tls.IsTrusted);
+            }
+
+            silo.AddBarriers(options => options.StorageName = BarrierStorageName);
+        });
 
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Orleans.Barrier.Silo");
-        var primary = settings.PrimarySilo?.ToString() ?? "itself";
-        LogStarting(logger, settings.SiloPort, settings.GatewayPort, primary, settings.ClusterId, settings.ServiceId);
+        var membership = settings.Redis is { } redisSettings
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                $"Redis membership and barrier storage at {redisSettings}, advertised address {settings.AdvertisedAddress?.ToString() ?? "of this host"}{(settings.ListenOnAnyAddress ? ", listening on any address" : string.Empty)}")
+            : $"localhost clustering, primary silo {settings.PrimarySilo?.ToString() ?? "itself"}";
+        LogStarting(logger, settings.SiloPort, settings.GatewayPort, membership, settings.ClusterId, settings.ServiceId, tls?.Description ?? "off");
 
-        await host.StartAsync(cancellationToken);
-        LogReady(logger, settings.GatewayPort);
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync($"error: the silo could not start: {Describe(exception)}");
+            return SiloExitCodes.StartFailed;
+        }
+
+        var local = host.Services.GetRequiredService<ILocalSiloDetails>();
+        var gateway = local.GatewayAddress?.Endpoint.ToString() ?? "none";
+        LogReady(logger, local.SiloAddress, gateway, settings.Redis?.Description ?? "none");
 
         // The host's console lifetime turns Ctrl+C and SIGTERM into a graceful stop, which leaves the cluster cleanly.
         await host.WaitForShutdownAsync(cancellationToken);
-        return 0;
+        return SiloExitCodes.Stopped;
+    }
+
+    private static void UseRedis(ISiloBuilder silo, SiloSettings settings, IConnectionMultiplexer redis)
+    {
+        var redisSettings = settings.Redis!;
+
+        // Membership and storage share the one connection RunAsync opened and checked; it outlives the host.
+        var shared = Task.FromResult<(IConnectionMultiplexer Multiplexer, bool IsShared)>((redis, true));
+        silo.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = settings.ClusterId;
+                cluster.ServiceId = settings.ServiceId;
+            })
+            .UseRedisClustering(options =>
+            {
+                options.ConfigurationOptions = redisSettings.CreateOptions();
+                options.CreateMultiplexer = _ => shared;
+            })
+            .AddRedisGrainStorage(BarrierStorageName, (OptionsBuilder<RedisStorageOptions> storage) => storage.Configure<Serializer>((options, serializer) =>
+            {
+                options.ConfigurationOptions = redisSettings.CreateOptions();
+                options.CreateMultiplexer = _ => shared;
+
+                // Orleans' own serializer, so a stored barrier is read back by the [Alias] and [Id]s StoredBarrier
+                // declares for that purpose; the default JSON would tie stored state to CLR type and assembly names.
+                options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
+
+        if (settings.AdvertisedAddress is { } advertised)
+        {
+            silo.ConfigureEndpoints(advertised, settings.SiloPort, settings.GatewayPort, settings.ListenOnAnyAddress);
+        }
+        else
+        {
+            // Orleans picks this host's first non-loopback IPv4 address, which is what a peer on another host dials.
+            silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: settings.ListenOnAnyAddress);
+        }
+    }
+
+    /// <summary>One line for a failed start: the outer message says which stage, the innermost one says why.</summary>
+    private static string Describe(Exception exception)
+    {
+        var innermost = exception;
+        while (((innermost as AggregateException)?.InnerExceptions.FirstOrDefault() ?? innermost.InnerException) is { } inner)
+        {
+            innermost = inner;
+        }
+
+        var text = ReferenceEquals(innermost, exception) || exception.Message.Contains(innermost.Message, StringComparison.Ordinal)
+            ? exception.Message
+            : $"{exception.Message} ({innermost.Message})";
+        return string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     [LoggerMessage(
         Level = LogLevel.Information,
-        Message = "Starting silo: silo port {SiloPort}, gateway port {GatewayPort}, primary silo {PrimarySilo}, cluster {ClusterId}, service {ServiceId}")]
-    private static partial void LogStarting(ILogger logger, int siloPort, int gatewayPort, string primarySilo, string clusterId, string serviceId);
+        Message = "Starting silo: silo port {SiloPort}, gateway port {GatewayPort}, {Membership}, cluster {ClusterId}, service {ServiceId}, TLS {Tls}")]
+    private static partial void LogStarting(ILogger logger, int siloPort, int gatewayPort, string membership, string clusterId, string serviceId, string tls);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Silo ready; clients connect to gateway localhost:{GatewayPort}")]
-    private static partial void LogReady(ILogger logger, int gatewayPort);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Silo ready: {Silo}; clients connect to gateway {Gateway} (Redis: {Redis})")]
+    private static partial void LogReady(ILogger logger, SiloAddress silo, string gateway, string redis);
 }

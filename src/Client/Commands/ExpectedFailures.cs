@@ -1,4 +1,5 @@
 using Orleans.Barrier.Client.Connection;
+using Orleans.Barrier.Connectivity;
 
 namespace Orleans.Barrier.Client.Commands;
 
@@ -29,6 +30,12 @@ internal static class ExpectedFailures
         {
             await error.WriteLineAsync($"cancelled: {exception.Message}");
             return ExitCodes.Cancelled;
+        }
+        catch (TlsCertificateException exception)
+        {
+            // A wrong path or password: the command line's fault, found only when the file is opened.
+            await error.WriteLineAsync($"error: {exception.Message}");
+            return ExitCodes.InvalidArguments;
         }
         catch (ArgumentException exception)
         {

@@ -23,11 +23,10 @@ internal static class DemoRunner
         try
         {
             ClusterSettings clusterSettings;
-            if (settings.Gateway is { } gateway)
+            if (settings.RunningCluster is { } running)
             {
-                var address = await gateway.ResolveAsync(cancellationToken);
-                clusterSettings = new ClusterSettings([address], gateway.ToString(), settings.ClusterId, settings.ServiceId);
-                await output.WriteLineAsync($"Using the running cluster at {gateway}.");
+                clusterSettings = running;
+                await output.WriteLineAsync($"Using the running cluster at {running.Description}.");
             }
             else
             {
