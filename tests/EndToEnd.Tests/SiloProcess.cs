@@ -9,6 +9,7 @@ internal sealed class SiloProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<(string Text, TaskCompletionSource Seen)> _watchers = [];
 
     private SiloProcess(Process process, int siloPort, int gatewayPort)
     {
@@ -33,28 +34,22 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    public static SiloProcess Start(string clusterId, int? primarySiloPort = null)
+    /// <summary>
+    /// Starts a silo on free ports. <paramref name="extraArguments"/> are passed as they are, e.g.
+    /// <c>["--redis", redis.Address, "--advertised-address", "127.0.0.1"]</c> or TLS options.
+    /// </summary>
+    public static SiloProcess Start(string clusterId, int? primarySiloPort = null, IEnumerable<string>? extraArguments = null)
     {
         var siloPort = FreePorts.Next();
         var gatewayPort = FreePorts.Next();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(AppPaths.Silo);
-        start.ArgumentList.Add("--silo-port");
-        start.ArgumentList.Add(siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        start.ArgumentList.Add("--gateway-port");
-        start.ArgumentList.Add(gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        start.ArgumentList.Add("--cluster-id");
-        start.ArgumentList.Add(clusterId);
-        if (primarySiloPort is { } primary)
-        {
-            start.ArgumentList.Add("--primary-silo");
-            start.ArgumentList.Add($"127.0.0.1:{primary}");
-        }
+        var start = StartInfo(
+        [
+            "--silo-port", siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--gateway-port", gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--cluster-id", clusterId,
+            .. primarySiloPort is { } primary ? ["--primary-silo", $"127.0.0.1:{primary}"] : (string[])[],
+            .. extraArguments ?? [],
+        ]);
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var silo = new SiloProcess(process, siloPort, gatewayPort);
@@ -84,6 +79,51 @@ internal sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs a silo that is expected to stop on its own (a bad option, an unreachable Redis) and returns its exit code
+    /// and output, killing it if it is still running after <paramref name="bound"/>.
+    /// </summary>
+    public static async Task<ClientRun> RunToExitAsync(TimeSpan bound, params string[] arguments)
+    {
+        using var process = Process.Start(StartInfo(arguments)) ?? throw new InvalidOperationException("dotnet did not start.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(bound);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The silo was still running after {bound}. Output:\n{await stdout}\n{await stderr}");
+        }
+
+        return new ClientRun(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>
+    /// Stops the silo as an operator would (SIGTERM): it leaves the cluster gracefully, marking itself dead in the
+    /// membership table, and exits. Returns its exit code.
+    /// </summary>
+    public async Task<int> StopAsync(TimeSpan bound)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill!.WaitForExitAsync().WaitAsync(bound);
+        }
+
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(bound);
+        }
+        catch (TimeoutException exception)
+        {
+            throw new InvalidOperationException($"The silo on port {SiloPort} did not stop within {bound} of SIGTERM. Output:\n{Output}", exception);
+        }
+
+        return _process.ExitCode;
+    }
+
     /// <summary>Ends the process at once, as a crash would: no graceful shutdown, no goodbye to the cluster.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
@@ -99,6 +139,53 @@ internal sealed class SiloProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    private static ProcessStartInfo StartInfo(IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(AppPaths.Silo);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The silo reads its settings from BARRIER_* variables too; a test's process must not inherit any.
+        foreach (var variable in start.Environment.Keys.Where(key => key.StartsWith("BARRIER_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(variable);
+        }
+
+        return start;
+    }
+
+    /// <summary>Completes when the silo has written a line containing <paramref name="text"/> (or already had).</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan bound)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_output)
+        {
+            if (_output.ToString().Contains(text, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            _watchers.Add((text, seen));
+        }
+
+        try
+        {
+            await seen.Task.WaitAsync(bound);
+        }
+        catch (TimeoutException exception)
+        {
+            throw new InvalidOperationException($"The silo on port {SiloPort} did not write '{text}' within {bound}. Output:\n{Output}", exception);
+        }
+    }
+
     private void Append(string? line)
     {
         if (line is null)
@@ -109,6 +196,11 @@ internal sealed class SiloProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            foreach (var (text, seen) in _watchers.Where(w => line.Contains(w.Text, StringComparison.Ordinal)).ToList())
+            {
+                seen.TrySetResult();
+                _watchers.Remove((text, seen));
+            }
         }
 
         // src/Silo logs this once StartAsync has returned; see SiloHost.LogReady.
