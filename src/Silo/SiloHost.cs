@@ -23,8 +23,17 @@ internal static partial class SiloHost
 
     public static async Task<int> RunAsync(SiloSettings settings, CancellationToken cancellationToken)
     {
-        // Checked before Orleans starts, so a wrong path, password or Redis address is one line and a quick exit,
-        // not a lifecycle failure logged with stack traces by every component that tried to use it.
+        // Checked before Orleans starts, so a taken port, a wrong path, password or Redis address is one line and a
+        // quick exit, not a lifecycle failure logged with stack traces by every component that tried to use it.
+        var listening = settings.Redis is null ? IPAddress.Loopback
+            : settings.ListenOnAnyAddress ? IPAddress.Any
+            : settings.AdvertisedAddress ?? IPAddress.Any;
+        if ((PortAvailability.InUse(listening, settings.SiloPort, "silo") ?? PortAvailability.InUse(listening, settings.GatewayPort, "gateway")) is { } portError)
+        {
+            await Console.Error.WriteLineAsync($"error: {portError}");
+            return SiloExitCodes.StartFailed;
+        }
+
         TlsCredentials? tls;
         IConnectionMultiplexer? redis = null;
         try

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 
 namespace Orleans.Barrier.Tests;
 
@@ -17,6 +19,23 @@ public sealed class SiloStartFailureTests
         Assert.Equal(2, run.ExitCode);
         var line = Assert.Single(Lines(run.Output + run.Error));
         Assert.StartsWith($"error: cannot open the TLS certificate '{certificate.PfxPath}': not a PFX (PKCS#12) file, or the password is wrong", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silo_SiloPortAlreadyListenedOn_PrintsOneLineAndExitsWithStartFailed()
+    {
+        // Orleans itself binds with address reuse, so without the silo's own check a second silo would share the
+        // port and declare the first one a dead clone of itself.
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+
+        var run = await SiloProcess.RunToExitAsync(ExitBound, "--silo-port", port, "--gateway-port", FreePorts.Next().ToString(CultureInfo.InvariantCulture));
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(
+            $"error: the silo port {port} is already in use on 127.0.0.1 (another silo?); choose another with --silo-port.",
+            Assert.Single(Lines(run.Output + run.Error)));
     }
 
     [Fact]
