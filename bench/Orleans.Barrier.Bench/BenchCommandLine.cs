@@ -1,0 +1,207 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Orleans.Barrier.Bench;
+
+/// <summary>The bench's options. Every option left out takes the full run's default, or <c>--quick</c>'s.</summary>
+internal static class BenchCommandLine
+{
+    private static readonly Option<bool> Quick = new("--quick")
+    {
+        Description = "A smoke run (< 2 min): N up to 1024, 2 rounds, short sustained and idle windows. Its numbers are not a measurement.",
+    };
+
+    private static readonly Option<int[]?> Parties = new("--parties")
+    {
+        Description = "Party counts of the latency table, comma-separated. Default 2,16,128,1024,10000 (quick: 2,16,128,1024).",
+        HelpName = "N,N,...",
+        CustomParser = result => ParseList(result, ParseInt, n => n >= 1, "a party count of at least 1"),
+    };
+
+    private static readonly Option<BarrierTopology[]?> Topologies = new("--topology")
+    {
+        Description = "Topologies of our barrier, comma-separated: auto, single, tiered; one table row each. Default single.",
+        HelpName = "auto|single|tiered,...",
+        CustomParser = result => ParseList(result, ParseTopology, _ => true, "auto, single or tiered"),
+    };
+
+    private static readonly Option<ParticipantMode> Participants = new("--participants")
+    {
+        Description = "client: tasks sharing one external client over loopback. grain: grains co-hosted on the silos.",
+        DefaultValueFactory = _ => ParticipantMode.Client,
+    };
+
+    private static readonly Option<int> Silos = new("--silos")
+    {
+        Description = "Silos in the embedded cluster.",
+        HelpName = "N",
+        DefaultValueFactory = _ => 1,
+    };
+
+    private static readonly Option<int?> Rounds = new("--rounds")
+    {
+        HelpName = "N",
+        Description = "Measured rounds per party count, each running every scenario once. Default 5 (quick: 2).",
+    };
+
+    private static readonly Option<int?> ArrivalsPerRound = new("--arrivals-per-round")
+    {
+        HelpName = "N",
+        Description = "Arrivals one scenario's round aims at; phases = this / N, clamped to [--min-phases, --max-phases]. Default 20000 (quick: 3000).",
+    };
+
+    private static readonly Option<int?> MinPhases = new("--min-phases") { HelpName = "N", Description = "Fewest phases per round. Default 3 (quick: 2)." };
+
+    private static readonly Option<int?> MaxPhases = new("--max-phases") { HelpName = "N", Description = "Most phases per round. Default 1000 (quick: 300)." };
+
+    private static readonly Option<int?> MemoryWaiters = new("--memory-waiters")
+    {
+        HelpName = "N",
+        Description = "Waiters parked to measure memory per waiting participant; 0 skips. Default 10000 (quick: 1024).",
+    };
+
+    private static readonly Option<double?> Sustain = new("--sustain")
+    {
+        HelpName = "SECONDS",
+        Description = "Seconds N = 2 runs free to show whether memory stays bounded; 0 skips. Default 60 (quick: 5).",
+    };
+
+    private static readonly Option<int?> IdleWaiters = new("--idle-waiters")
+    {
+        HelpName = "N",
+        Description = "Waiters parked while idle CPU is measured; 0 skips. Default 10000 (quick: 1024).",
+    };
+
+    private static readonly Option<double?> IdleWindow = new("--idle-window")
+    {
+        HelpName = "SECONDS",
+        Description = "Seconds of each idle CPU window (without, then with the waiters). Default 60 (quick: 5).",
+    };
+
+    private static readonly Option<double> RoundTimeout = new("--round-timeout")
+    {
+        Description = "Seconds one round may take before the run fails.",
+        HelpName = "SECONDS",
+        DefaultValueFactory = _ => 120,
+    };
+
+    private static readonly Option<string?> Json = new("--json") { Description = "Also write the results as JSON to this file.", HelpName = "PATH" };
+
+    private static readonly Option<bool> Verbose = new("--verbose") { Description = "Also print the Orleans runtime's information log lines (stderr)." };
+
+    public static RootCommand Create(Func<BenchSettings, bool, CancellationToken, Task<int>> run)
+    {
+        var command = new RootCommand(
+            "Orleans.Barrier bench: phase latency and throughput of our barrier next to the floor (N trivial calls into one grain) and a naive "
+            + "one-grain barrier, interleaved round by round in one process (embedded silo, external client over loopback); memory per "
+            + "waiter, allocations per arrival, memory after a sustained run, CPU of idle waiters. Progress goes to stderr, the table to stdout.")
+        {
+            Quick, Parties, Topologies, Participants, Silos, Rounds, ArrivalsPerRound, MinPhases, MaxPhases,
+            MemoryWaiters, Sustain, IdleWaiters, IdleWindow, RoundTimeout, Json, Verbose,
+        };
+        command.Validators.Add(Validate);
+        command.SetAction((result, cancellationToken) => run(ToSettings(result), result.GetValue(Verbose), cancellationToken));
+        return command;
+    }
+
+    private static BenchSettings ToSettings(ParseResult result)
+    {
+        // A list option left out reads as an empty list, not null.
+        var quick = result.GetValue(Quick);
+        T Pick<T>(T? given, T full, T smoke)
+            where T : struct => given ?? (quick ? smoke : full);
+
+        return new BenchSettings
+        {
+            Quick = quick,
+            Parties = result.GetValue(Parties) is { Length: > 0 } parties ? parties : (quick ? [2, 16, 128, 1024] : [2, 16, 128, 1024, 10_000]),
+            Topologies = result.GetValue(Topologies) is { Length: > 0 } topologies ? topologies : [BarrierTopology.SingleGrain],
+            Participants = result.GetValue(Participants),
+            Silos = result.GetValue(Silos),
+            Rounds = Pick(result.GetValue(Rounds), 5, 2),
+            ArrivalsPerRound = Pick(result.GetValue(ArrivalsPerRound), 20_000, 3_000),
+            MinPhases = Pick(result.GetValue(MinPhases), 3, 2),
+            MaxPhases = Pick(result.GetValue(MaxPhases), 1000, 300),
+            MemoryWaiters = Pick(result.GetValue(MemoryWaiters), 10_000, 1024),
+            Sustain = TimeSpan.FromSeconds(Pick(result.GetValue(Sustain), 60, 5)),
+            IdleWaiters = Pick(result.GetValue(IdleWaiters), 10_000, 1024),
+            IdleWindow = TimeSpan.FromSeconds(Pick(result.GetValue(IdleWindow), 60, 5)),
+            RoundTimeout = TimeSpan.FromSeconds(result.GetValue(RoundTimeout)),
+            JsonPath = result.GetValue(Json),
+        };
+    }
+
+    private static void Validate(CommandResult result)
+    {
+        void AtLeast<T>(Option<T> option, double min, Func<T, double?> value)
+        {
+            if (result.GetResult(option) is not null && value(result.GetValue(option)!) is { } v && v < min)
+            {
+                result.AddError($"{option.Name} must be at least {min.ToString(CultureInfo.InvariantCulture)}.");
+            }
+        }
+
+        AtLeast(Silos, 1, v => v);
+        AtLeast(Rounds, 1, v => v);
+        AtLeast(ArrivalsPerRound, 1, v => v);
+        AtLeast(MinPhases, 1, v => v);
+        AtLeast(MaxPhases, 1, v => v);
+        AtLeast(MemoryWaiters, 0, v => v);
+        AtLeast(Sustain, 0, v => v);
+        AtLeast(IdleWaiters, 0, v => v);
+        AtLeast(IdleWindow, 0.1, v => v);
+        AtLeast(RoundTimeout, 1, v => v);
+        if (result.GetValue(MinPhases) is { } min && result.GetValue(MaxPhases) is { } max && min > max)
+        {
+            result.AddError("--min-phases must not exceed --max-phases.");
+        }
+    }
+
+    private static T[]? ParseList<T>(ArgumentResult result, Func<string, T> parse, Func<T, bool> isValid, string expected)
+    {
+        var items = new List<T>();
+        foreach (var token in result.Tokens)
+        {
+            foreach (var text in token.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                T item;
+                try
+                {
+                    item = parse(text);
+                }
+                catch (Exception exception) when (exception is FormatException or OverflowException or ArgumentException)
+                {
+                    result.AddError($"'{text}' is not {expected}.");
+                    return null;
+                }
+
+                if (!isValid(item))
+                {
+                    result.AddError($"'{text}' is not {expected}.");
+                    return null;
+                }
+
+                items.Add(item);
+            }
+        }
+
+        if (items.Count == 0)
+        {
+            result.AddError($"Expected {expected}.");
+            return null;
+        }
+
+        return [.. items.Distinct()];
+    }
+
+    private static BarrierTopology ParseTopology(string text) => text.ToUpperInvariant() switch
+    {
+        "AUTO" => BarrierTopology.Auto,
+        "SINGLE" or "SINGLEGRAIN" => BarrierTopology.SingleGrain,
+        "TIERED" => BarrierTopology.Tiered,
+        _ => throw new FormatException(text),
+    };
+
+    private static int ParseInt(string text) => int.Parse(text, NumberStyles.Integer, CultureInfo.InvariantCulture);
+}

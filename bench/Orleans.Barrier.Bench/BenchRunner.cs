@@ -1,0 +1,153 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Barrier.Bench.Hosting;
+using Orleans.Barrier.Bench.Reporting;
+using Orleans.Barrier.Bench.Scenarios;
+using Orleans.Barrier.Bench.Sections;
+
+namespace Orleans.Barrier.Bench;
+
+/// <summary>
+/// One bench run: start the embedded cluster, run the sections (latency, memory, sustained, idle CPU), print each
+/// section's table as it completes, and write the JSON report whatever happened. Exit code 0, or 1 if anything failed.
+/// </summary>
+internal static class BenchRunner
+{
+    public static async Task<int> RunAsync(BenchSettings settings, bool verbose, CancellationToken cancellationToken)
+    {
+        var progress = new Progress();
+        var machine = MachineInfo.Current();
+        if (!machine.OptimizedBuild)
+        {
+            progress.Report("WARNING: not a Release build; the numbers mean nothing. Use: dotnet run -c Release --project bench/Orleans.Barrier.Bench");
+        }
+
+        var report = new BenchReport { Machine = machine, Setup = null! };
+        try
+        {
+            progress.Report($"starting {settings.Silos} silo(s) and an external client in this process");
+            await using var cluster = await BenchCluster.StartAsync(settings.Silos, verbose ? LogLevel.Information : LogLevel.Warning);
+            var (ours, skipped) = AcceptedTopologies(cluster.Client, settings.Topologies);
+            foreach (var refused in skipped)
+            {
+                progress.Report($"topology {refused} skipped: {RefusalOf(cluster.Client, refused)}");
+                report.Notes.Add($"topology {refused} skipped: {RefusalOf(cluster.Client, refused)}");
+            }
+
+            var context = new BenchContext(cluster, settings, ours, report, progress, Console.Out);
+            report.Setup = new SetupInfo(
+                settings.Participants.ToString(),
+                settings.Silos,
+                "AddBarriers() defaults: in-memory storage",
+                cluster.ClientResponseTimeout.TotalSeconds,
+                context.PollInterval.TotalSeconds,
+                cluster.BarrierOptions.DefaultLeaseDuration.TotalSeconds,
+                cluster.BarrierOptions.ResultRetention.TotalSeconds,
+                settings.Quick,
+                settings.Parties,
+                settings.Rounds,
+                settings.ArrivalsPerRound,
+                [Scenario.Floor.Label, Scenario.NaiveBarrier.Label, .. ours.Select(o => o.Label)],
+                [.. skipped.Select(s => s.ToString())]);
+            WriteHeader(context);
+
+            await LatencySection.RunAsync(context, cancellationToken);
+            if (settings.MemoryWaiters > 0)
+            {
+                await MemorySection.RunAsync(context, cancellationToken);
+            }
+
+            if (settings.Sustain > TimeSpan.Zero)
+            {
+                await SustainedSection.RunAsync(context, cancellationToken);
+            }
+
+            if (settings.IdleWaiters > 0)
+            {
+                await IdleCpuSection.RunAsync(context, cancellationToken);
+            }
+
+            progress.Report("stopping the cluster");
+            return 0;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            report.Failure = "cancelled";
+            progress.Report("cancelled");
+            return 1;
+        }
+        catch (BenchFailureException failure)
+        {
+            report.Failure = failure.Message;
+            progress.Report($"FAILED: {failure.Message}");
+            return 1;
+        }
+        catch (Exception exception)
+        {
+            report.Failure = exception.ToString();
+            progress.Report($"FAILED: {exception}");
+            return 1;
+        }
+        finally
+        {
+            machine.LoadAverageAtEnd = MachineInfo.LoadAverage();
+            report.ElapsedSeconds = progress.Elapsed.TotalSeconds;
+            if (settings.JsonPath is { } path)
+            {
+                await report.WriteAsync(path);
+                progress.Report($"wrote {path}");
+            }
+
+            progress.Report($"done in {progress.Elapsed.TotalSeconds:F0}s{(report.Failure is null ? string.Empty : " (failed)")}");
+        }
+    }
+
+    /// <summary>Our barrier once per topology that <c>GetBarrier</c> accepts today; the refused ones are reported, not run.</summary>
+    private static (List<Scenario> Accepted, List<BarrierTopology> Refused) AcceptedTopologies(IClusterClient client, IReadOnlyList<BarrierTopology> topologies)
+    {
+        var accepted = new List<Scenario>();
+        var refused = new List<BarrierTopology>();
+        foreach (var topology in topologies)
+        {
+            if (RefusalOf(client, topology) is null)
+            {
+                accepted.Add(Scenario.Barrier(topology));
+            }
+            else
+            {
+                refused.Add(topology);
+            }
+        }
+
+        return (accepted, refused);
+    }
+
+    private static string? RefusalOf(IClusterClient client, BarrierTopology topology)
+    {
+        try
+        {
+            // Makes a handle only; no grain call.
+            _ = client.GetBarrier("bench-topology-probe", new BarrierOptions { Parties = 2, Topology = topology });
+            return null;
+        }
+        catch (NotSupportedException exception)
+        {
+            return exception.Message;
+        }
+    }
+
+    private static void WriteHeader(BenchContext context)
+    {
+        var machine = context.Report.Machine;
+        var setup = context.Report.Setup;
+        var output = context.Output;
+        output.WriteLine(
+            $"Orleans.Barrier bench{(setup.Quick ? " --quick (smoke run: not a measurement)" : string.Empty)}: {machine.Cores} cores, {machine.Os}, {machine.Runtime}, "
+            + $"{(machine.ServerGc ? "server" : "workstation")} GC{(machine.ConcurrentGc ? " (concurrent)" : string.Empty)}, "
+            + $"{(machine.OptimizedBuild ? "Release" : "NOT Release")} build, load average {machine.LoadAverageAtStart ?? "unknown"}");
+        output.WriteLine(
+            $"One process: {setup.Silos} silo(s) and an external client over loopback; participants: {setup.Participants}; storage: {setup.Storage}; "
+            + $"client response timeout {setup.ClientResponseTimeoutSeconds:F0}s, poll re-issue every {setup.PollIntervalSeconds:F0}s, "
+            + $"lease {setup.DefaultLeaseSeconds:F0}s, result retention {setup.ResultRetentionSeconds:F0}s.");
+        output.WriteLine();
+    }
+}

@@ -1,0 +1,53 @@
+namespace Orleans.Barrier.Bench;
+
+/// <summary>What one bench run measures and how hard; built from the command line by <see cref="BenchCommandLine"/>.</summary>
+internal sealed record BenchSettings
+{
+    /// <summary>The party counts of the latency table, in order.</summary>
+    public required IReadOnlyList<int> Parties { get; init; }
+
+    /// <summary>The topologies of our barrier, one table row each; ones the build refuses are reported and skipped.</summary>
+    public required IReadOnlyList<BarrierTopology> Topologies { get; init; }
+
+    /// <summary>Who the participants are: tasks on the external client, or grains on the silos.</summary>
+    public required ParticipantMode Participants { get; init; }
+
+    /// <summary>Silos in the embedded cluster.</summary>
+    public required int Silos { get; init; }
+
+    /// <summary>Measured rounds per party count; each round runs every scenario once, in a rotated order.</summary>
+    public required int Rounds { get; init; }
+
+    /// <summary>How many arrivals one round of one scenario aims at: its phases are this divided by the party count, clamped.</summary>
+    public required int ArrivalsPerRound { get; init; }
+
+    /// <summary>The fewest phases a round runs, however large the party count.</summary>
+    public required int MinPhases { get; init; }
+
+    /// <summary>The most phases a round runs, however small the party count.</summary>
+    public required int MaxPhases { get; init; }
+
+    /// <summary>Waiters parked to measure memory per waiting participant; 0 skips the section.</summary>
+    public required int MemoryWaiters { get; init; }
+
+    /// <summary>How long N = 2 runs free to show whether memory stays bounded; zero skips the section.</summary>
+    public required TimeSpan Sustain { get; init; }
+
+    /// <summary>Waiters parked while the process's CPU time is measured; 0 skips the section.</summary>
+    public required int IdleWaiters { get; init; }
+
+    /// <summary>How long the idle CPU is measured, once without and once with the parked waiters.</summary>
+    public required TimeSpan IdleWindow { get; init; }
+
+    /// <summary>The longest one round may take before the run fails, so a hang cannot stall CI.</summary>
+    public required TimeSpan RoundTimeout { get; init; }
+
+    /// <summary>Where to write the JSON report, if anywhere.</summary>
+    public string? JsonPath { get; init; }
+
+    /// <summary>Whether these are the <c>--quick</c> defaults (a smoke test, not a measurement).</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>Phases per round for <paramref name="parties"/> participants.</summary>
+    public int PhasesFor(int parties) => Math.Clamp(ArrivalsPerRound / parties, MinPhases, MaxPhases);
+}

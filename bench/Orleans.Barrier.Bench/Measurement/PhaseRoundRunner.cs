@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using Orleans.Barrier.Bench.Grains;
+using Orleans.Barrier.Bench.Scenarios;
+
+namespace Orleans.Barrier.Bench.Measurement;
+
+/// <summary>
+/// Runs one round of one scenario: N participants running free for K phases, every arrival and release
+/// timestamped on the participant's side, then checks that each phase released everyone with distinct indices.
+/// </summary>
+internal sealed class PhaseRoundRunner(IClusterClient client, ParticipantMode mode, TimeSpan timeout)
+{
+    public async Task<RoundMeasurement> RunAsync(Scenario scenario, int parties, int phases, CancellationToken cancellationToken)
+    {
+        var rendezvous = scenario.Kind == ScenarioKind.Floor ? LocalRendezvous.Open(parties) : Guid.Empty;
+        var run = new PhaseRun(scenario.Kind, scenario.Topology, scenario.KeyFor(parties), parties, phases, rendezvous);
+        try
+        {
+            // Phase-major, so a phase's timestamps are contiguous when it is analysed.
+            var arrived = new long[parties * phases];
+            var released = new long[parties * phases];
+            var indices = new int[parties * phases];
+            using var timeLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeLimit.CancelAfter(timeout);
+
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+            var cpuBefore = Environment.CpuUsage.TotalTime;
+            try
+            {
+                await (mode == ParticipantMode.Client
+                    ? RunClientTasksAsync(run, arrived, released, indices)
+                    : RunParticipantGrainsAsync(run, arrived, released, indices)).WaitAsync(timeLimit.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new BenchFailureException(
+                    $"{scenario.Label}, N = {parties}: a round of {phases} phases did not finish within {timeout.TotalSeconds:F0}s.");
+            }
+
+            var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            CheckReleases(scenario, parties, phases, indices);
+            return Analyse(parties, phases, arrived, released, allocated, cpu);
+        }
+        finally
+        {
+            LocalRendezvous.Close(rendezvous);
+        }
+    }
+
+    private async Task RunClientTasksAsync(PhaseRun run, long[] arrived, long[] released, int[] indices)
+    {
+        // Made before the first arrival so the round times participating, not setting up.
+        var participants = new IPhaseParticipant[run.Parties];
+        for (var i = 0; i < participants.Length; i++)
+        {
+            participants[i] = PhaseParticipants.Create(client, run);
+        }
+
+        var loops = new Task[run.Parties];
+        for (var i = 0; i < loops.Length; i++)
+        {
+            loops[i] = ParticipantLoop.RunAsync(participants[i], run.Phases, new PhaseRecorder(arrived, released, indices, i, run.Parties));
+        }
+
+        await Task.WhenAll(loops);
+    }
+
+    private async Task RunParticipantGrainsAsync(PhaseRun run, long[] arrived, long[] released, int[] indices)
+    {
+        var calls = new Task<ParticipantTimeline>[run.Parties];
+        for (var i = 0; i < calls.Length; i++)
+        {
+            calls[i] = client.GetGrain<IParticipantGrain>(i).RunAsync(run);
+        }
+
+        var timelines = await Task.WhenAll(calls);
+
+        // Grains share this process's Stopwatch, so their timestamps compare with each other's directly.
+        for (var i = 0; i < timelines.Length; i++)
+        {
+            for (var phase = 0; phase < run.Phases; phase++)
+            {
+                var at = (phase * run.Parties) + i;
+                arrived[at] = timelines[i].Arrived[phase];
+                released[at] = timelines[i].Released[phase];
+                indices[at] = timelines[i].Indices[phase];
+            }
+        }
+    }
+
+    private static void CheckReleases(Scenario scenario, int parties, int phases, int[] indices)
+    {
+        var seen = new bool[parties];
+        for (var phase = 0; phase < phases; phase++)
+        {
+            Array.Clear(seen);
+            for (var i = 0; i < parties; i++)
+            {
+                var index = indices[(phase * parties) + i];
+                if (index < 0 || index >= parties || seen[index])
+                {
+                    throw new BenchFailureException(
+                        $"{scenario.Label}, N = {parties}: phase {phase} of a round released index {index} out of range or twice.");
+                }
+
+                seen[index] = true;
+            }
+        }
+    }
+
+    private static RoundMeasurement Analyse(int parties, int phases, long[] arrived, long[] released, long allocated, TimeSpan cpu)
+    {
+        var latencies = new double[phases];
+        var roundStart = long.MaxValue;
+        var roundEnd = long.MinValue;
+        for (var phase = 0; phase < phases; phase++)
+        {
+            var firstArrival = long.MaxValue;
+            var lastRelease = long.MinValue;
+            for (var at = phase * parties; at < (phase + 1) * parties; at++)
+            {
+                firstArrival = Math.Min(firstArrival, arrived[at]);
+                lastRelease = Math.Max(lastRelease, released[at]);
+            }
+
+            latencies[phase] = Stopwatch.GetElapsedTime(firstArrival, lastRelease).TotalMilliseconds;
+            roundStart = Math.Min(roundStart, firstArrival);
+            roundEnd = Math.Max(roundEnd, lastRelease);
+        }
+
+        return new RoundMeasurement(
+            latencies,
+            Stopwatch.GetElapsedTime(roundStart, roundEnd).TotalMilliseconds,
+            phases,
+            (long)phases * parties,
+            allocated,
+            cpu);
+    }
+}

@@ -1,0 +1,4 @@
+namespace Orleans.Barrier.Bench.Reporting;
+
+/// <summary>Each figure divided by the floor's at the same party count, in the same run: for latencies, allocations and CPU lower is better; for the rate higher is.</summary>
+internal sealed record FloorRatios(double MedianMs, double P99Ms, double PhasesPerSecond, double AllocatedBytesPerArrival, double CpuMicrosecondsPerArrival);

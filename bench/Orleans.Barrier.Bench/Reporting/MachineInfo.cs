@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime;
+using System.Runtime.InteropServices;
+
+namespace Orleans.Barrier.Bench.Reporting;
+
+/// <summary>Where the figures were measured.</summary>
+internal sealed record MachineInfo(
+    int Cores,
+    string Os,
+    string Runtime,
+    bool ServerGc,
+    bool ConcurrentGc,
+    bool OptimizedBuild,
+    string? LoadAverageAtStart,
+    DateTimeOffset StartedAt)
+{
+    /// <summary>The 1-, 5- and 15-minute load averages where the OS tells them (Linux), so a loaded machine shows in the report.</summary>
+    public string? LoadAverageAtEnd { get; set; }
+
+    public static MachineInfo Current() => new(
+        Environment.ProcessorCount,
+        RuntimeInformation.OSDescription,
+        RuntimeInformation.FrameworkDescription,
+        GCSettings.IsServerGC,
+        GCSettings.LatencyMode != GCLatencyMode.Batch,
+        IsOptimized(typeof(BarrierHostOptions).Assembly) && IsOptimized(typeof(MachineInfo).Assembly),
+        LoadAverage(),
+        DateTimeOffset.Now);
+
+    public static string? LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsOptimized(Assembly assembly) => assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled != true;
+}

@@ -1,0 +1,17 @@
+namespace Orleans.Barrier.Bench.Reporting;
+
+/// <summary>How the cluster and the participants were set up, and the settings the figures depend on.</summary>
+internal sealed record SetupInfo(
+    string Participants,
+    int Silos,
+    string Storage,
+    double ClientResponseTimeoutSeconds,
+    double PollIntervalSeconds,
+    double DefaultLeaseSeconds,
+    double ResultRetentionSeconds,
+    bool Quick,
+    IReadOnlyList<int> Parties,
+    int Rounds,
+    int ArrivalsPerRound,
+    IReadOnlyList<string> Scenarios,
+    IReadOnlyList<string> SkippedTopologies);

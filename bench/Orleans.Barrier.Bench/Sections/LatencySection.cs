@@ -1,0 +1,129 @@
+using Orleans.Barrier.Bench.Measurement;
+using Orleans.Barrier.Bench.Reporting;
+using Orleans.Barrier.Bench.Scenarios;
+
+namespace Orleans.Barrier.Bench.Sections;
+
+/// <summary>
+/// Phase latency and throughput for each party count: the floor, the naive barrier and ours (each topology),
+/// participants running free. Rounds are interleaved (every scenario once per round, the order rotated each round)
+/// so that machine noise, GC debt and the JIT hit all scenarios alike.
+/// </summary>
+/// <remarks>
+/// A phase's latency is the time from its first arrival to its last release, both taken on the participants' side.
+/// Running free, the first arrival of phase k is the first participant released from phase k - 1, so a phase also
+/// overlaps the tail of the previous release; the floor's local rendezvous makes its phases overlap the same way.
+/// Phases per second is the other view of the same rounds: phases run / total time, free of that overlap.
+/// </remarks>
+internal static class LatencySection
+{
+    public static async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
+    {
+        var scenarios = new List<Scenario> { Scenario.Floor, Scenario.NaiveBarrier };
+        scenarios.AddRange(context.Ours);
+        var settings = context.Settings;
+        var table = NewTable();
+        foreach (var parties in settings.Parties)
+        {
+            var phases = settings.PhasesFor(parties);
+            var figures = scenarios.ToDictionary(s => s, _ => new ScenarioFigures(parties));
+
+            // Activations, connections and the JIT warm up on a shorter round of each scenario, which is not counted.
+            context.Progress.Report($"N = {parties}: warm-up, then {settings.Rounds} rounds of {phases} phases per scenario");
+            foreach (var scenario in scenarios)
+            {
+                await context.Rounds.RunAsync(scenario, parties, Math.Max(settings.MinPhases, phases / 2), cancellationToken);
+            }
+
+            for (var round = 0; round < settings.Rounds; round++)
+            {
+                var summary = new List<string>();
+                for (var i = 0; i < scenarios.Count; i++)
+                {
+                    var scenario = scenarios[(i + round) % scenarios.Count];
+
+                    // Each scenario starts on a collected heap, not paying for the garbage of the one before.
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                    var measured = await context.Rounds.RunAsync(scenario, parties, phases, cancellationToken);
+                    figures[scenario].Add(measured);
+                    summary.Add($"{scenario.Label} {Figures.Ms(measured.DurationMs / measured.Phases)} ms/phase");
+                }
+
+                context.Progress.Report($"N = {parties}: round {round + 1}/{settings.Rounds}: {string.Join(", ", summary)}");
+            }
+
+            AddRows(context, table, parties, phases, scenarios, figures);
+        }
+
+        context.Output.WriteLine(
+            $"Phase latency, first arrival to last release, participants running free ({Describe(context)}); "
+            + $"{settings.Rounds} interleaved rounds per N. xfloor: the figure divided by the floor's (rate: higher is better; the rest: lower is better).");
+        context.Output.WriteLine(table);
+    }
+
+    private static TextTable NewTable() => new(
+        2,
+        "N",
+        "scenario",
+        "median ms",
+        "xfloor",
+        "p99 ms",
+        "xfloor",
+        "phases/s",
+        "xfloor",
+        "arrivals/s",
+        "alloc/arrival",
+        "xfloor",
+        "CPU us/arrival",
+        "xfloor");
+
+    private static void AddRows(BenchContext context, TextTable table, int parties, int phases, List<Scenario> scenarios, Dictionary<Scenario, ScenarioFigures> figures)
+    {
+        var floor = figures[Scenario.Floor];
+        foreach (var scenario in scenarios)
+        {
+            var f = figures[scenario];
+            var ratios = new FloorRatios(
+                f.MedianMs / floor.MedianMs,
+                f.P99Ms / floor.P99Ms,
+                f.PhasesPerSecond / floor.PhasesPerSecond,
+                f.AllocatedBytesPerArrival / floor.AllocatedBytesPerArrival,
+                f.CpuMicrosecondsPerArrival / floor.CpuMicrosecondsPerArrival);
+            context.Report.Latency.Add(new LatencyRow(
+                parties,
+                scenario.Label,
+                scenario.BarrierTopology,
+                f.Rounds,
+                phases,
+                f.Samples,
+                f.MedianMs,
+                f.P99Ms,
+                f.PhasesPerSecond,
+                f.ArrivalsPerSecond,
+                f.AllocatedBytesPerArrival,
+                f.CpuMicrosecondsPerArrival,
+                ratios));
+            table.Add(
+                Figures.Count(parties),
+                scenario.Label,
+                Figures.Ms(f.MedianMs),
+                Figures.Ratio(ratios.MedianMs),
+                Figures.Ms(f.P99Ms),
+                Figures.Ratio(ratios.P99Ms),
+                Figures.Count(f.PhasesPerSecond),
+                Figures.Ratio(ratios.PhasesPerSecond),
+                Figures.Count(f.ArrivalsPerSecond),
+                Figures.Bytes(f.AllocatedBytesPerArrival),
+                Figures.Ratio(ratios.AllocatedBytesPerArrival),
+                Figures.Decimal(f.CpuMicrosecondsPerArrival),
+                Figures.Ratio(ratios.CpuMicrosecondsPerArrival));
+        }
+
+        table.AddSeparator();
+    }
+
+    private static string Describe(BenchContext context) => context.Settings.Participants == ParticipantMode.Client
+        ? $"client tasks sharing one external client over loopback, {context.Settings.Silos} silo(s)"
+        : $"participant grains co-hosted on {context.Settings.Silos} silo(s)";
+}
