@@ -10,10 +10,15 @@ namespace Orleans.Barrier.Bench.Measurement;
 /// </summary>
 internal sealed class PhaseRoundRunner(IClusterClient client, ParticipantMode mode, TimeSpan timeout)
 {
-    public async Task<RoundMeasurement> RunAsync(Scenario scenario, int parties, int phases, CancellationToken cancellationToken)
+    /// <param name="scenario">What the participants do.</param>
+    /// <param name="parties">How many participants.</param>
+    /// <param name="phases">How many phases each runs.</param>
+    /// <param name="cancellationToken">Stops waiting for the round.</param>
+    /// <param name="key">The grain or barrier to use instead of the scenario's own for this party count.</param>
+    public async Task<RoundMeasurement> RunAsync(Scenario scenario, int parties, int phases, CancellationToken cancellationToken, string? key = null)
     {
         var rendezvous = scenario.Kind == ScenarioKind.Floor ? LocalRendezvous.Open(parties) : Guid.Empty;
-        var run = new PhaseRun(scenario.Kind, scenario.Topology, scenario.KeyFor(parties), parties, phases, rendezvous);
+        var run = new PhaseRun(scenario.Kind, scenario.Topology, key ?? scenario.KeyFor(parties), parties, phases, rendezvous);
         try
         {
             // Phase-major, so a phase's timestamps are contiguous when it is analysed.

@@ -22,8 +22,11 @@ internal static class SustainedSection
         {
             context.Progress.Report($"sustained: {ours.Label}, N = {Parties}, {duration.TotalSeconds:F0}s");
 
+            // A barrier of its own: the latency rounds' barrier would bring their remembered results along.
+            var key = $"sustained-{ours.Topology}-{Guid.NewGuid():N}";
+
             // Size the rounds from a measured one, so the heap is sampled about twice a second whatever the speed.
-            var probe = await context.Rounds.RunAsync(ours, Parties, 200, cancellationToken);
+            var probe = await context.Rounds.RunAsync(ours, Parties, 200, cancellationToken, key);
             var phasesPerChunk = (int)Math.Clamp(Chunk.TotalMilliseconds / (probe.DurationMs / probe.Phases), 10, 100_000);
 
             var samples = new List<HeapSample>();
@@ -33,7 +36,7 @@ internal static class SustainedSection
             long phases = 0;
             while (Stopwatch.GetElapsedTime(started) < duration)
             {
-                var round = await context.Rounds.RunAsync(ours, Parties, phasesPerChunk, cancellationToken);
+                var round = await context.Rounds.RunAsync(ours, Parties, phasesPerChunk, cancellationToken, key);
                 phases += round.Phases;
                 samples.Add(new HeapSample(Stopwatch.GetElapsedTime(started).TotalSeconds, phases * Parties, GC.GetTotalMemory(forceFullCollection: false)));
                 if (Stopwatch.GetElapsedTime(lastReport) >= TimeSpan.FromSeconds(5))
