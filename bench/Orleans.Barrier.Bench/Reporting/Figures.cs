@@ -14,6 +14,14 @@ internal static class Figures
 
     public static string Ratio(double ratio) => double.IsFinite(ratio) ? ratio.ToString("F2", CultureInfo.InvariantCulture) + "x" : "-";
 
+    /// <summary>A rate: whole numbers from 100 up, else enough digits to tell 2.6 from 3.4.</summary>
+    public static string Rate(double perSecond) => perSecond switch
+    {
+        >= 100 => perSecond.ToString("N0", CultureInfo.InvariantCulture),
+        >= 10 => perSecond.ToString("F1", CultureInfo.InvariantCulture),
+        _ => perSecond.ToString("F2", CultureInfo.InvariantCulture),
+    };
+
     public static string Count(double value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     public static string Decimal(double value, int digits = 1) => value.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);

@@ -58,7 +58,7 @@ internal static class LatencySection
 
         context.Output.WriteLine(
             $"Phase latency, first arrival to last release, participants running free ({Describe(context)}); "
-            + $"{settings.Rounds} interleaved rounds per N. xfloor: the figure divided by the floor's (rate: higher is better; the rest: lower is better).");
+            + $"{settings.Rounds} interleaved round(s) per N. xfloor: the figure divided by the floor's (rate: higher is better; the rest: lower is better).");
         context.Output.WriteLine(table);
     }
 
@@ -111,7 +111,7 @@ internal static class LatencySection
                 Figures.Ratio(ratios.MedianMs),
                 Figures.Ms(f.P99Ms),
                 Figures.Ratio(ratios.P99Ms),
-                Figures.Count(f.PhasesPerSecond),
+                Figures.Rate(f.PhasesPerSecond),
                 Figures.Ratio(ratios.PhasesPerSecond),
                 Figures.Count(f.ArrivalsPerSecond),
                 Figures.Bytes(f.AllocatedBytesPerArrival),
