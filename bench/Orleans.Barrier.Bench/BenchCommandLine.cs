@@ -107,22 +107,25 @@ internal static class BenchCommandLine
 
     private static BenchSettings ToSettings(ParseResult result)
     {
-        // A list option left out reads as an empty list, not null.
         var quick = result.GetValue(Quick);
         T Pick<T>(T? given, T full, T smoke)
             where T : struct => given ?? (quick ? smoke : full);
 
+        // Only a contradiction the user typed is an error; a --min-phases above a default maximum raises the maximum.
+        var minPhases = Pick(result.GetValue(MinPhases), 3, 2);
         return new BenchSettings
         {
             Quick = quick,
+
+            // A list option left out reads as an empty list, not null.
             Parties = result.GetValue(Parties) is { Length: > 0 } parties ? parties : (quick ? [2, 16, 128, 1024] : [2, 16, 128, 1024, 10_000]),
             Topologies = result.GetValue(Topologies) is { Length: > 0 } topologies ? topologies : [BarrierTopology.SingleGrain],
             Participants = result.GetValue(Participants),
             Silos = result.GetValue(Silos),
             Rounds = Pick(result.GetValue(Rounds), 5, 2),
             ArrivalsPerRound = Pick(result.GetValue(ArrivalsPerRound), 20_000, 3_000),
-            MinPhases = Pick(result.GetValue(MinPhases), 3, 2),
-            MaxPhases = Pick(result.GetValue(MaxPhases), 1000, 300),
+            MinPhases = minPhases,
+            MaxPhases = Math.Max(Pick(result.GetValue(MaxPhases), 1000, 300), minPhases),
             MemoryWaiters = Pick(result.GetValue(MemoryWaiters), 10_000, 1024),
             Sustain = TimeSpan.FromSeconds(Pick(result.GetValue(Sustain), 60, 5)),
             IdleWaiters = Pick(result.GetValue(IdleWaiters), 10_000, 1024),
