@@ -39,6 +39,12 @@ internal static class BenchCommandLine
         DefaultValueFactory = _ => 1,
     };
 
+    private static readonly Option<double?> WarmUp = new("--warm-up")
+    {
+        HelpName = "SECONDS",
+        Description = "Seconds every scenario runs in turn, unmeasured, before the first measured round (JIT tiering settles). Default 5 (quick: 2).",
+    };
+
     private static readonly Option<int?> Rounds = new("--rounds")
     {
         HelpName = "N",
@@ -97,7 +103,7 @@ internal static class BenchCommandLine
             + "one-grain barrier, interleaved round by round in one process (embedded silo, external client over loopback); memory per "
             + "waiter, allocations per arrival, memory after a sustained run, CPU of idle waiters. Progress goes to stderr, the table to stdout.")
         {
-            Quick, Parties, Topologies, Participants, Silos, Rounds, ArrivalsPerRound, MinPhases, MaxPhases,
+            Quick, Parties, Topologies, Participants, Silos, WarmUp, Rounds, ArrivalsPerRound, MinPhases, MaxPhases,
             MemoryWaiters, Sustain, IdleWaiters, IdleWindow, RoundTimeout, Json, Verbose,
         };
         command.Validators.Add(Validate);
@@ -122,6 +128,7 @@ internal static class BenchCommandLine
             Topologies = result.GetValue(Topologies) is { Length: > 0 } topologies ? topologies : [BarrierTopology.SingleGrain],
             Participants = result.GetValue(Participants),
             Silos = result.GetValue(Silos),
+            WarmUp = TimeSpan.FromSeconds(Pick(result.GetValue(WarmUp), 5, 2)),
             Rounds = Pick(result.GetValue(Rounds), 5, 2),
             ArrivalsPerRound = Pick(result.GetValue(ArrivalsPerRound), 20_000, 3_000),
             MinPhases = minPhases,
@@ -146,6 +153,7 @@ internal static class BenchCommandLine
         }
 
         AtLeast(Silos, 1, v => v);
+        AtLeast(WarmUp, 0, v => v);
         AtLeast(Rounds, 1, v => v);
         AtLeast(ArrivalsPerRound, 1, v => v);
         AtLeast(MinPhases, 1, v => v);

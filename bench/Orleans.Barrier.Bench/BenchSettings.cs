@@ -15,6 +15,9 @@ internal sealed record BenchSettings
     /// <summary>Silos in the embedded cluster.</summary>
     public required int Silos { get; init; }
 
+    /// <summary>How long every scenario runs, unmeasured, before the first measured round, so the JIT has settled.</summary>
+    public required TimeSpan WarmUp { get; init; }
+
     /// <summary>Measured rounds per party count; each round runs every scenario once, in a rotated order.</summary>
     public required int Rounds { get; init; }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Orleans.Barrier.Bench.Measurement;
 using Orleans.Barrier.Bench.Reporting;
 using Orleans.Barrier.Bench.Scenarios;
@@ -23,12 +24,13 @@ internal static class LatencySection
         scenarios.AddRange(context.Ours);
         var settings = context.Settings;
         var table = NewTable();
+        await WarmUpAsync(context, scenarios, cancellationToken);
         foreach (var parties in settings.Parties)
         {
             var phases = settings.PhasesFor(parties);
             var figures = scenarios.ToDictionary(s => s, _ => new ScenarioFigures(parties));
 
-            // Activations, connections and the JIT warm up on a shorter round of each scenario, which is not counted.
+            // This N's activations and buffers warm up on a shorter round of each scenario, which is not counted.
             context.Progress.Report($"N = {parties}: warm-up, then {settings.Rounds} rounds of {phases} phases per scenario");
             foreach (var scenario in scenarios)
             {
@@ -60,6 +62,28 @@ internal static class LatencySection
             $"Phase latency, first arrival to last release, participants running free ({Describe(context)}); "
             + $"{settings.Rounds} interleaved round(s) per N. xfloor: the figure divided by the floor's (rate: higher is better; the rest: lower is better).");
         context.Output.WriteLine(table);
+    }
+
+    /// <summary>
+    /// Runs every scenario in turn, briefly, until the warm-up time is up. Without it the first party count measured
+    /// pays for the JIT: tiered compilation promotes hot methods (with their dynamic PGO) only once start-up's stream
+    /// of new methods has calmed down, which takes seconds, not a few phases.
+    /// </summary>
+    private static async Task WarmUpAsync(BenchContext context, List<Scenario> scenarios, CancellationToken cancellationToken)
+    {
+        const int Parties = 16;
+        const int Phases = 50;
+        var warmUp = context.Settings.WarmUp;
+        context.Progress.Report($"warm-up: every scenario at N = {Parties} in turn for {warmUp.TotalSeconds:F0}s");
+        var started = Stopwatch.GetTimestamp();
+        do
+        {
+            foreach (var scenario in scenarios)
+            {
+                await context.Rounds.RunAsync(scenario, Parties, Phases, cancellationToken);
+            }
+        }
+        while (Stopwatch.GetElapsedTime(started) < warmUp);
     }
 
     private static TextTable NewTable() => new(
