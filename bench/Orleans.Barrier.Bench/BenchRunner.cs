@@ -142,7 +142,7 @@ internal static class BenchRunner
         var output = context.Output;
         output.WriteLine(
             $"Orleans.Barrier bench{(setup.Quick ? " --quick (smoke run: not a measurement)" : string.Empty)}: {machine.Cores} cores, {machine.Os}, {machine.Runtime}, "
-            + $"{(machine.ServerGc ? "server" : "workstation")} GC{(machine.ConcurrentGc ? " (concurrent)" : string.Empty)}, "
+            + $"{(machine.ServerGc ? "server" : "workstation")} GC{(machine.ConcurrentGc ? ", concurrent" : string.Empty)}{(machine.DynamicGcAdaptation ? ", DATAS" : string.Empty)}, "
             + $"{(machine.OptimizedBuild ? "Release" : "NOT Release")} build, load average {machine.LoadAverageAtStart ?? "unknown"}");
         output.WriteLine(
             $"One process: {setup.Silos} silo(s) and an external client over loopback; participants: {setup.Participants}; storage: {setup.Storage}; "

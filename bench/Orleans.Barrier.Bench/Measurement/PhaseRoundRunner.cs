@@ -44,6 +44,12 @@ internal sealed class PhaseRoundRunner(IClusterClient client, ParticipantMode mo
 
             var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            if (allocated < 0)
+            {
+                throw new BenchFailureException(
+                    "GC.GetTotalAllocatedBytes went backwards (dynamic GC adaptation, DATAS, is on?): allocations per arrival would be wrong. Run the bench with DATAS off, as its project sets.");
+            }
+
             CheckReleases(scenario, parties, phases, indices);
             return Analyse(parties, phases, arrived, released, allocated, cpu);
         }

@@ -12,6 +12,7 @@ internal sealed record MachineInfo(
     string Runtime,
     bool ServerGc,
     bool ConcurrentGc,
+    bool DynamicGcAdaptation,
     bool OptimizedBuild,
     string? LoadAverageAtStart,
     DateTimeOffset StartedAt)
@@ -25,6 +26,7 @@ internal sealed record MachineInfo(
         RuntimeInformation.FrameworkDescription,
         GCSettings.IsServerGC,
         GCSettings.LatencyMode != GCLatencyMode.Batch,
+        GCSettings.IsServerGC && GcSetting("GCDynamicAdaptationMode") is not (null or "0"),
         IsOptimized(typeof(BarrierHostOptions).Assembly) && IsOptimized(typeof(MachineInfo).Assembly),
         LoadAverage(),
         DateTimeOffset.Now);
@@ -40,6 +42,9 @@ internal sealed record MachineInfo(
             return null;
         }
     }
+
+    /// <summary>What the GC runs with, whatever set it: the project file, runtimeconfig.json or a DOTNET_ variable.</summary>
+    private static string? GcSetting(string name) => GC.GetConfigurationVariables().TryGetValue(name, out var value) ? value.ToString() : null;
 
     private static bool IsOptimized(Assembly assembly) => assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled != true;
 }
