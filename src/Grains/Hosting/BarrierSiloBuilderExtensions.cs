@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Orleans.Barrier;
 
@@ -38,7 +39,11 @@ public static class BarrierSiloBuilderExtensions
 
         // Registered under a private name and used only if the configured StorageName has no provider, so a bare
         // silo works with no storage configured while a real provider, registered before or after, wins.
-        builder.AddMemoryGrainStorage(FallbackStorageName);
+        // Orleans' binary serializer rather than the storage default (JSON): the stored type's [Alias]/[Id]s are
+        // what keeps it readable, and JSON-serializing the release roster on every release cost more than the rest
+        // of the release together.
+        builder.AddMemoryGrainStorage(FallbackStorageName, storage => storage.Configure<Serializer>(
+            (options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
 
         // Register the grain and wire types explicitly, so hosting works even when the silo's own project
         // does not run the Orleans code generator.

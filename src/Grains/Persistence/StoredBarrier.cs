@@ -21,28 +21,59 @@ internal sealed class StoredBarrier
     [Id(3)]
     public List<string> LostParticipants { get; set; } = [];
 
-    /// <summary>The latest release's members in index order.</summary>
+    /// <summary>The arrival ids of the latest release's members, in index order.</summary>
     [Id(4)]
-    public List<StoredReleaseMember> LastRelease { get; set; } = [];
+    public Guid[] LastRelease { get; set; } = [];
 
     [Id(5)]
     public long Version { get; set; }
 
-    public static StoredBarrier From(BarrierSnapshot snapshot) => new()
+    /// <summary>The distinct participant names of the latest release: one client's many tasks share one name, stored once.</summary>
+    [Id(6)]
+    public string[] ParticipantNames { get; set; } = [];
+
+    /// <summary>For each member of <see cref="LastRelease"/>, its name's position in <see cref="ParticipantNames"/>.</summary>
+    [Id(7)]
+    public int[] LastReleaseNames { get; set; } = [];
+
+    public static StoredBarrier From(BarrierSnapshot snapshot)
     {
-        Parties = snapshot.Parties,
-        Phase = snapshot.Phase,
-        BrokenReason = snapshot.BrokenReason,
-        LostParticipants = [.. snapshot.LostParticipants],
-        LastRelease = [.. snapshot.LastRelease.Select(m => new StoredReleaseMember(m.Arrival.Value, m.Participant))],
-        Version = snapshot.Version,
-    };
+        var release = snapshot.LastRelease;
+        var arrivals = new Guid[release.Count];
+        var nameIndices = new int[release.Count];
+        var names = new List<string>();
+        var nameIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < release.Count; i++)
+        {
+            arrivals[i] = release[i].Arrival.Value;
+            if (!nameIndex.TryGetValue(release[i].Participant, out var index))
+            {
+                index = names.Count;
+                names.Add(release[i].Participant);
+                nameIndex.Add(release[i].Participant, index);
+            }
+
+            nameIndices[i] = index;
+        }
+
+        return new StoredBarrier
+        {
+            Parties = snapshot.Parties,
+            Phase = snapshot.Phase,
+            BrokenReason = snapshot.BrokenReason,
+            LostParticipants = [.. snapshot.LostParticipants],
+            LastRelease = arrivals,
+            ParticipantNames = [.. names],
+            LastReleaseNames = nameIndices,
+            Version = snapshot.Version,
+        };
+    }
 
     public BarrierSnapshot ToSnapshot() => new(
         Parties,
         Phase,
         BrokenReason,
         LostParticipants,
-        [.. LastRelease.Select(m => new ReleasedArrival(new ArrivalId(m.Arrival), m.Participant))],
+        [.. LastRelease.Select((arrival, i) => new ReleasedArrival(new ArrivalId(arrival), ParticipantNames[LastReleaseNames[i]]))],
         Version);
 }
