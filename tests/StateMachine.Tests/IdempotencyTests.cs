@@ -185,6 +185,22 @@ public sealed class IdempotencyTests
     }
 
     [Fact]
+    public void RememberedResults_BeyondTheCap_ForgetsTheOldestButKeepsTheLatestRelease()
+    {
+        var machine = NewMachine(2, retention: TimeSpan.FromHours(1));
+        var first = NewIds(2);
+        ArriveAll(machine, first, T0);
+        var later = NewIds(BarrierStateMachine.MinRemembered);
+        ArriveAll(machine, later, T0);
+
+        Assert.Equal(BarrierStateMachine.MinRemembered, machine.RememberedResults);
+        var latest = machine.Arrive(later[^1], null, T0, mustBeKnown: true).Result;
+        var oldest = machine.Arrive(first[0], null, T0, mustBeKnown: true).Result;
+        Assert.Equal(ArrivalResult.Released(1, (BarrierStateMachine.MinRemembered / 2) + 1), latest);
+        Assert.Equal(ArrivalOutcomeKind.Unknown, oldest.Kind);
+    }
+
+    [Fact]
     public void RememberedResults_DoesNotCountWaitingArrivals()
     {
         var machine = NewMachine(3);

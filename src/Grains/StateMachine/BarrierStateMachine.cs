@@ -33,6 +33,11 @@ internal sealed class BarrierStateMachine
     private readonly Queue<(ArrivalId Arrival, DateTimeOffset FinishedAt)> _finishedOrder = new();
     private readonly TimeSpan _resultRetention;
 
+    // Retention alone would let memory grow with throughput (a barrier doing 15,000 arrivals/s remembers 1.8 million
+    // results over two minutes). A re-issued poll only needs recent results, so keep at most this many: always the
+    // whole latest release, since it is at least twice the party count.
+    private readonly int _maxRemembered;
+
     private BrokenBarrierReason _brokenReason;
     private IReadOnlyList<string> _lostParticipants = [];
     private IReadOnlyList<ReleasedArrival> _lastRelease = [];
@@ -49,8 +54,12 @@ internal sealed class BarrierStateMachine
         Name = name;
         Parties = parties;
         _resultRetention = resultRetention;
+        _maxRemembered = Math.Max(2 * parties, MinRemembered);
         _isCurrentDeadline = IsCurrent;
     }
+
+    /// <summary>The fewest final results remembered (if still within retention), however small the party count.</summary>
+    public const int MinRemembered = 1024;
 
     /// <summary>The barrier's name.</summary>
     public string Name { get; }
@@ -457,6 +466,10 @@ internal sealed class BarrierStateMachine
         if (_finished.TryAdd(arrival, result))
         {
             _finishedOrder.Enqueue((arrival, now));
+            if (_finished.Count > _maxRemembered)
+            {
+                _finished.Remove(_finishedOrder.Dequeue().Arrival);
+            }
         }
     }
 
