@@ -38,6 +38,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     private IGrainTimer? _deadlineTimer;
     private DateTimeOffset? _timerArmedFor;
     private GrainId? _caller;
+    private (GrainId Id, string Name) _lastCaller;
     private Exception? _fencedBy;
 
     public BarrierGrain(
@@ -89,12 +90,13 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         BarrierArguments.ThrowIfInvalidParticipant(request.Participant, nameof(request));
         BarrierArguments.ThrowIfInvalidPolicy(request.OnParticipantLost, nameof(request));
 
+        var caller = CallerName();
         var terms = new ArrivalTerms(
-            request.Participant ?? _caller?.ToString() ?? "unknown",
+            request.Participant ?? caller ?? "unknown",
             request.Timeout,
             lease == Timeout.InfiniteTimeSpan ? null : lease,
             request.OnParticipantLost,
-            _caller?.ToString());
+            caller);
         var machine = GetOrCreateMachine(request.Parties);
         var transition = machine.Arrive(request.Id, terms, _time.GetUtcNow(), mustBeKnown: request.Incarnation == _incarnation);
 
@@ -186,6 +188,22 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
             HostSilo = RuntimeIdentity,
             Waiters = [.. status.Waiters.Select((w, i) => w with { Silo = silos[i] })],
         };
+    }
+
+    /// <summary>The caller's id as text, made once per caller rather than once per poll (one client's many tasks share it).</summary>
+    private string? CallerName()
+    {
+        if (_caller is not { } caller)
+        {
+            return null;
+        }
+
+        if (caller != _lastCaller.Id)
+        {
+            _lastCaller = (caller, caller.ToString());
+        }
+
+        return _lastCaller.Name;
     }
 
     private BarrierStateMachine GetOrCreateMachine(int parties)

@@ -19,6 +19,7 @@ namespace Orleans.Barrier;
 [DebuggerDisplay("{Name,nq}: {State} {Waiting}/{Parties}, phase {Phase}")]
 internal sealed class BarrierStateMachine
 {
+    private static readonly ArrivalCompletion[] NoCompletions = [];
     private readonly LinkedList<WaitingArrival> _waiting = new();
     private readonly Dictionary<ArrivalId, LinkedListNode<WaitingArrival>> _waitingById = [];
 
@@ -165,24 +166,24 @@ internal sealed class BarrierStateMachine
         if (_waitingById.TryGetValue(arrival, out var node))
         {
             Renew(node.Value, now);
-            return new BarrierTransition(ArrivalResult.Pending(Phase), overdue);
+            return new BarrierTransition(ArrivalResult.Pending(Phase), Completed(overdue));
         }
 
         if (_finished.TryGetValue(arrival, out var finished))
         {
-            return new BarrierTransition(finished, overdue);
+            return new BarrierTransition(finished, Completed(overdue));
         }
 
         if (mustBeKnown)
         {
-            return new BarrierTransition(ArrivalResult.Unknown(Phase), overdue);
+            return new BarrierTransition(ArrivalResult.Unknown(Phase), Completed(overdue));
         }
 
         if (State == BarrierState.Broken)
         {
             var broken = BrokenResult();
             Remember(arrival, broken, now);
-            return new BarrierTransition(broken, overdue);
+            return new BarrierTransition(broken, Completed(overdue));
         }
 
         return ArriveAndWait(arrival, terms, now, overdue);
@@ -204,20 +205,21 @@ internal sealed class BarrierStateMachine
             RemoveWaiting(node);
             var cancelled = ArrivalResult.Cancelled(Phase);
             Remember(arrival, cancelled, now);
+            overdue ??= [];
             overdue.Add(new ArrivalCompletion(arrival, cancelled));
             return new BarrierTransition(cancelled, overdue);
         }
 
         if (_finished.TryGetValue(arrival, out var finished))
         {
-            return new BarrierTransition(finished, overdue);
+            return new BarrierTransition(finished, Completed(overdue));
         }
 
         // A cancellation can overtake its own arrival on the wire; remembering it as cancelled makes the late
         // arrival a no-op instead of a ghost that takes a place in the party.
         var unheardOf = ArrivalResult.Cancelled(Phase);
         Remember(arrival, unheardOf, now);
-        return new BarrierTransition(unheardOf, overdue);
+        return new BarrierTransition(unheardOf, Completed(overdue));
     }
 
     /// <summary>Back to empty and filling; every waiter fails with <see cref="BrokenBarrierReason.Reset"/>. Mends a broken barrier.</summary>
@@ -251,7 +253,7 @@ internal sealed class BarrierStateMachine
     {
         AssertInvariants();
         ForgetExpiredResults(now);
-        return new BarrierTransition(ArrivalResult.Pending(Phase), ApplyOverdue(now));
+        return new BarrierTransition(ArrivalResult.Pending(Phase), Completed(ApplyOverdue(now)));
     }
 
     /// <summary>Takes a snapshot for <see cref="BarrierStatus"/>, listing at most <paramref name="listLimit"/> waiters and missing participants.</summary>
@@ -284,7 +286,7 @@ internal sealed class BarrierStateMachine
         return missing;
     }
 
-    private BarrierTransition ArriveAndWait(ArrivalId arrival, ArrivalTerms terms, DateTimeOffset now, List<ArrivalCompletion> overdue)
+    private BarrierTransition ArriveAndWait(ArrivalId arrival, ArrivalTerms terms, DateTimeOffset now, List<ArrivalCompletion>? overdue)
     {
         Debug.Assert(State == BarrierState.Filling, "Only a filling barrier takes arrivals.");
         var waiting = new WaitingArrival(arrival, terms, now, DeadlineAfter(now, terms.Timeout), DeadlineAfter(now, terms.Lease));
@@ -302,18 +304,21 @@ internal sealed class BarrierStateMachine
 
         if (_waiting.Count == Parties)
         {
-            overdue.AddRange(Release(now));
-            return new BarrierTransition(overdue[^1].Result, overdue);
+            var released = Release(now);
+            overdue?.AddRange(released);
+            var completions = overdue ?? released;
+            return new BarrierTransition(completions[^1].Result, completions);
         }
 
         if (waiting.TimeoutAt <= now)
         {
             // A zero timeout that did not complete the barrier breaks it at once (threading.Barrier.wait(0)).
-            overdue.AddRange(Break(BrokenBarrierReason.Timeout, now));
-            return new BarrierTransition(BrokenResult(), overdue);
+            var broken = Break(BrokenBarrierReason.Timeout, now);
+            overdue?.AddRange(broken);
+            return new BarrierTransition(BrokenResult(), overdue ?? broken);
         }
 
-        return new BarrierTransition(ArrivalResult.Pending(Phase), overdue);
+        return new BarrierTransition(ArrivalResult.Pending(Phase), Completed(overdue));
     }
 
     private void Renew(WaitingArrival waiting, DateTimeOffset now)
@@ -333,10 +338,13 @@ internal sealed class BarrierStateMachine
         }
     }
 
-    /// <summary>Applies every deadline that has passed, earliest first: evictions, then at most one break.</summary>
-    private List<ArrivalCompletion> ApplyOverdue(DateTimeOffset now)
+    private static IReadOnlyList<ArrivalCompletion> Completed(List<ArrivalCompletion>? completions)
+        => completions is null ? NoCompletions : completions;
+
+    /// <summary>Applies every deadline that has passed, earliest first: evictions, then at most one break. Null if nothing was due (the common case allocates nothing).</summary>
+    private List<ArrivalCompletion>? ApplyOverdue(DateTimeOffset now)
     {
-        var completions = new List<ArrivalCompletion>();
+        List<ArrivalCompletion>? completions = null;
         List<string>? lost = null;
         while (_deadlines.TryPeek(_isCurrentDeadline, out var deadline) && deadline.At <= now)
         {
@@ -345,6 +353,7 @@ internal sealed class BarrierStateMachine
                 // The earliest cause names the break: a lease that ran out before this timeout wins.
                 if (lost is null)
                 {
+                    completions ??= [];
                     completions.AddRange(Break(BrokenBarrierReason.Timeout, now));
                     return completions;
                 }
@@ -359,6 +368,7 @@ internal sealed class BarrierStateMachine
                 RemoveWaiting(node);
                 var evicted = ArrivalResult.Evicted(Phase);
                 Remember(deadline.Arrival, evicted, now);
+                completions ??= [];
                 completions.Add(new ArrivalCompletion(deadline.Arrival, evicted));
             }
             else
@@ -375,6 +385,7 @@ internal sealed class BarrierStateMachine
 
         if (lost is not null)
         {
+            completions ??= [];
             completions.AddRange(Break(BrokenBarrierReason.ParticipantLost, now, lost));
         }
 
