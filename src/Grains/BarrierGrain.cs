@@ -39,6 +39,8 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     private DateTimeOffset? _timerArmedFor;
     private GrainId? _caller;
     private (GrainId Id, string Name) _lastCaller;
+    private IManagementGrain? _management;
+    private string? _name;
     private Exception? _fencedBy;
 
     public BarrierGrain(
@@ -53,7 +55,8 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         _defaultPoll = _options.DefaultPollInterval ?? messaging.Value.ResponseTimeout / 2;
     }
 
-    private string Name => this.GetPrimaryKeyString();
+    // The key is parsed out of the grain id on each call otherwise; every poll asks for it.
+    private string Name => _name ??= this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -361,34 +364,35 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     /// <summary>Finds the silo of each grain participant; clients and unknown callers get null.</summary>
     /// <remarks>
     /// Remembered while the participant waits (a waiting grain cannot move), so status polls cost no lookups
-    /// after the first; entries of participants no longer listed are dropped each time.
+    /// after the first; entries of participants no longer listed are dropped each time. With nothing to look up
+    /// (no grain waiters, or all known) it completes without touching the management grain, whose reference alone
+    /// costs more than the rest of a status read.
     /// </remarks>
     private async Task<string?[]> LocateWaitersAsync(IEnumerable<string?> sources)
     {
         var listed = sources.ToArray();
-        var management = GrainFactory.GetGrain<IManagementGrain>(0);
-        var silos = await Task.WhenAll(listed.Select(async source =>
+        var silos = new string?[listed.Length];
+        List<Task>? lookups = null;
+        for (var i = 0; i < listed.Length; i++)
         {
-            if (source is null || !GrainId.TryParse(source, out var grainId) || grainId.IsClient())
+            if (listed[i] is not { } source || !GrainId.TryParse(source, out var grainId) || grainId.IsClient())
             {
-                return null;
+                continue;
             }
 
             if (_siloBySource.TryGetValue(source, out var known))
             {
-                return known;
+                silos[i] = known;
+                continue;
             }
 
-            try
-            {
-                return (await management.GetActivationAddress(GrainFactory.GetGrain(grainId)))?.ToString();
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                // Where a waiter runs is a courtesy of the status; a failed lookup must not fail the status.
-                return null;
-            }
-        }));
+            (lookups ??= []).Add(LookUpAsync(i, grainId));
+        }
+
+        if (lookups is not null)
+        {
+            await Task.WhenAll(lookups);
+        }
 
         _siloBySource.Clear();
         for (var i = 0; i < listed.Length; i++)
@@ -400,6 +404,19 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         }
 
         return silos;
+
+        async Task LookUpAsync(int index, GrainId grainId)
+        {
+            try
+            {
+                _management ??= GrainFactory.GetGrain<IManagementGrain>(0);
+                silos[index] = (await _management.GetActivationAddress(GrainFactory.GetGrain(grainId)))?.ToString();
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // Where a waiter runs is a courtesy of the status; a failed lookup must not fail the status.
+            }
+        }
     }
 
     private ArrivalOutcome ToOutcome(ArrivalResult result)
