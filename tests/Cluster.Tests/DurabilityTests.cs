@@ -198,6 +198,27 @@ public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHe
     }
 
     [Fact]
+    public async Task WaitAsync_UnnamedGrainParticipantReattachedToAFreshActivation_IsStillNamedByItsGrainId()
+    {
+        var name = TestBounds.UniqueName("fenced-grain");
+        var barrier = _client.GetBarrier(name, 2);
+        var grain = _client.GetGrain<IParticipantGrain>(TestBounds.UniqueName("anonymous"));
+        var grainWaits = grain.WaitLongAsync(name, 2);
+        await barrier.WaitForWaitingAsync(1);
+
+        // The client's arrival completes a release that the fenced activation cannot store: the grain's poll fails,
+        // and the grain polls again (from a continuation inside the handle) to a fresh activation that has never seen it.
+        SharedGrainStorage.WriteBehindTheBarriersBack(name);
+        var indices = await Task.WhenAll(grainWaits, barrier.WaitAsync()).Bounded();
+
+        Assert.Equal([0, 1], indices.Order());
+        var missing = (await barrier.GetStatusAsync().Bounded()).Missing;
+        output.WriteLine($"the fresh activation's roster: {string.Join(", ", missing)}");
+        Assert.Contains(grain.GetGrainId().ToString(), missing);
+        Assert.DoesNotContain(missing, participant => participant.StartsWith("sys.client/hosted-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task WaitAsync_ArrivalCompletingReleaseOnFencedActivation_FailsAsUnavailableAtOnceAndWaitersMoveOn()
     {
         var name = TestBounds.UniqueName("fenced-long-poll");

@@ -12,6 +12,12 @@ namespace Orleans.Barrier;
 /// <see cref="ArrivalId"/>: each poll returns before the caller's response timeout, so a wait may last for hours,
 /// and because arrivals are idempotent a re-issued poll never counts twice.
 /// </summary>
+/// <remarks>
+/// No <c>ConfigureAwait(false)</c>: in a grain participant, a continuation off the activation's scheduler would send
+/// every later poll as the silo's hosted client (<c>sys.client/hosted-...</c>), not as the grain, so a barrier that
+/// re-attaches the arrival (after its silo died) would name the participant by that client. Clients have no
+/// scheduler to return to, so this costs them nothing.
+/// </remarks>
 [DebuggerDisplay("{Name,nq} ({Parties} parties)")]
 internal sealed class DistributedBarrier : IDistributedBarrier
 {
@@ -59,21 +65,21 @@ internal sealed class DistributedBarrier : IDistributedBarrier
     public async Task ResetAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await _grain.ResetAsync(Parties).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _grain.ResetAsync(Parties).WaitAsync(cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task AbortAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await _grain.AbortAsync(Parties).WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _grain.AbortAsync(Parties).WaitAsync(cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<BarrierStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var status = await _grain.GetStatusAsync(Parties).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var status = await _grain.GetStatusAsync(Parties).WaitAsync(cancellationToken);
 
         // With a party count the grain creates the barrier, so it always has a status to give.
         return status ?? throw new InvalidOperationException($"Barrier '{Name}' returned no status.");
@@ -111,11 +117,11 @@ internal sealed class DistributedBarrier : IDistributedBarrier
             ArrivalOutcome outcome;
             try
             {
-                outcome = await _grain.WaitAsync(request).WaitAsync(cancellationToken).ConfigureAwait(false);
+                outcome = await _grain.WaitAsync(request).WaitAsync(cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return await CancelArrivalAsync(arrival, cancellationToken).ConfigureAwait(false);
+                return await CancelArrivalAsync(arrival, cancellationToken);
             }
             catch (Exception exception) when (IsTransient(exception))
             {
@@ -136,7 +142,7 @@ internal sealed class DistributedBarrier : IDistributedBarrier
                 else
                 {
                     // No token: a cancellation here is seen by the next poll, which then removes the arrival properly.
-                    await Task.Delay(RetryDelay, CancellationToken.None).ConfigureAwait(false);
+                    await Task.Delay(RetryDelay, CancellationToken.None);
                 }
 
                 continue;
@@ -163,7 +169,7 @@ internal sealed class DistributedBarrier : IDistributedBarrier
         {
             try
             {
-                var outcome = await _grain.CancelAsync(arrival, Parties).ConfigureAwait(false);
+                var outcome = await _grain.CancelAsync(arrival, Parties);
                 return IndexOrThrow(outcome, arrival, cancellationToken);
             }
             catch (Exception exception) when (IsTransient(exception))
@@ -174,7 +180,7 @@ internal sealed class DistributedBarrier : IDistributedBarrier
                     throw new OperationCanceledException($"The wait on barrier '{Name}' was cancelled.", exception, cancellationToken);
                 }
 
-                await Task.Delay(RetryDelay, CancellationToken.None).ConfigureAwait(false);
+                await Task.Delay(RetryDelay, CancellationToken.None);
             }
         }
     }
