@@ -85,6 +85,54 @@ internal static class SiloArguments
     public static bool TryConvertRedis(string text, out RedisSettings? redis, out string? error)
         => RedisSettings.TryParse(text, out redis, out error);
 
+    /// <summary>
+    /// Accepts a membership probe timeout: <c>2s</c>, <c>500ms</c>, <c>1m</c>, a bare number of seconds, or
+    /// <c>00:00:02</c>; from 100 ms to 10 minutes.
+    /// </summary>
+    public static bool TryConvertProbeTimeout(string text, out TimeSpan? timeout, out string? error)
+    {
+        timeout = null;
+        var trimmed = text.Trim();
+        var (number, unit) = trimmed.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? (trimmed[..^2], TimeSpan.FromMilliseconds(1))
+            : trimmed.EndsWith('s') || trimmed.EndsWith('S') ? (trimmed[..^1], TimeSpan.FromSeconds(1))
+            : trimmed.EndsWith('m') || trimmed.EndsWith('M') ? (trimmed[..^1], TimeSpan.FromMinutes(1))
+            : (trimmed, TimeSpan.FromSeconds(1));
+        if (double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount) && double.IsFinite(amount) && amount < 1e9)
+        {
+            timeout = unit * amount;
+        }
+        else if (trimmed.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(trimmed, CultureInfo.InvariantCulture, out var parsed))
+        {
+            timeout = parsed;
+        }
+
+        // Below 100 ms a probe would miss on an ordinary GC pause; beyond minutes a dead silo would hold its grains for hours.
+        if (timeout is { } value && value >= TimeSpan.FromMilliseconds(100) && value <= TimeSpan.FromMinutes(10))
+        {
+            error = null;
+            return true;
+        }
+
+        timeout = null;
+        error = $"'{text}' is not a probe timeout from 100ms to 10m (e.g. 2s, 500ms, 00:00:05).";
+        return false;
+    }
+
+    /// <summary>Accepts a number of missed probes, 1 to 100.</summary>
+    public static bool TryConvertMissedProbes(string text, out int? count, out string? error)
+    {
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= 100)
+        {
+            count = value;
+            error = null;
+            return true;
+        }
+
+        count = null;
+        error = $"'{text}' is not a number of missed probes (1 to 100).";
+        return false;
+    }
+
     /// <summary>Accepts true/false, 1/0, yes/no (for an environment variable that switches something on).</summary>
     public static bool TryConvertSwitch(string text, out bool value, out string? error)
     {

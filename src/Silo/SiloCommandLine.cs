@@ -69,6 +69,25 @@ internal static class SiloCommandLine
                 + "where the advertised address is not this machine's own. Env: BARRIER_LISTEN_ON_ANY_ADDRESS=true.",
             DefaultValueFactory = EnvironmentDefault.From<bool>("BARRIER_LISTEN_ON_ANY_ADDRESS", false, SiloArguments.TryConvertSwitch),
         };
+        var probeTimeout = new Option<TimeSpan?>("--probe-timeout")
+        {
+            Description = "How long a liveness probe of another silo may take, and how often silos probe each other at first (Orleans' "
+                + "ClusterMembershipOptions.ProbeTimeout; Orleans adapts the interval between half and four times this to the measured round "
+                + "trips). A killed silo is declared dead after about --missed-probes probes, and only then do its barriers move to another "
+                + "silo: lower means faster failover, but a slow or paused silo is mistaken for dead more easily. Use the same value on "
+                + "every silo. Env: BARRIER_PROBE_TIMEOUT. Default: Orleans' 5s.",
+            HelpName = "duration",
+            DefaultValueFactory = EnvironmentDefault.From<TimeSpan?>("BARRIER_PROBE_TIMEOUT", null, SiloArguments.TryConvertProbeTimeout),
+            CustomParser = ParseWith<TimeSpan?>(SiloArguments.TryConvertProbeTimeout),
+        };
+        var missedProbes = new Option<int?>("--missed-probes")
+        {
+            Description = "Probes in a row a silo may miss before the silo probing it votes it dead (Orleans' "
+                + "ClusterMembershipOptions.NumMissedProbesLimit). Env: BARRIER_MISSED_PROBES. Default: Orleans' 3.",
+            HelpName = "count",
+            DefaultValueFactory = EnvironmentDefault.From<int?>("BARRIER_MISSED_PROBES", null, SiloArguments.TryConvertMissedProbes),
+            CustomParser = ParseWith<int?>(SiloArguments.TryConvertMissedProbes),
+        };
         var tls = new TlsCommandLineOptions();
 
         var root = new RootCommand(
@@ -84,6 +103,8 @@ internal static class SiloCommandLine
             redis,
             advertisedAddress,
             listenOnAnyAddress,
+            probeTimeout,
+            missedProbes,
         };
         tls.AddTo(root);
 
@@ -98,7 +119,11 @@ internal static class SiloCommandLine
                 parseResult.GetValue(redis),
                 parseResult.GetValue(advertisedAddress),
                 parseResult.GetValue(listenOnAnyAddress),
-                Tls: null);
+                Tls: null)
+            {
+                ProbeTimeout = parseResult.GetValue(probeTimeout),
+                MissedProbesLimit = parseResult.GetValue(missedProbes),
+            };
             try
             {
                 settings = settings with { Tls = tls.GetSettings(parseResult) };

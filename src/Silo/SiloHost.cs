@@ -98,6 +98,19 @@ internal static partial class SiloHost
                 silo.UseTls(tls.Certificate, options => options.RemoteCertificateValidation = tls.IsTrusted);
             }
 
+            silo.Configure<ClusterMembershipOptions>(membership =>
+            {
+                // How soon a crashed silo is declared dead, which is when its barriers can be activated elsewhere.
+                if (settings.ProbeTimeout is { } probeTimeout)
+                {
+                    membership.ProbeTimeout = probeTimeout;
+                }
+
+                if (settings.MissedProbesLimit is { } missedProbes)
+                {
+                    membership.NumMissedProbesLimit = missedProbes;
+                }
+            });
             silo.AddBarriers(options => options.StorageName = BarrierStorageName);
         });
 
@@ -108,6 +121,14 @@ internal static partial class SiloHost
                 CultureInfo.InvariantCulture,
                 $"Redis membership and barrier storage at {redisSettings}, advertised address {settings.AdvertisedAddress?.ToString() ?? "of this host"}{(settings.ListenOnAnyAddress ? ", listening on any address" : string.Empty)}")
             : $"localhost clustering, primary silo {settings.PrimarySilo?.ToString() ?? "itself"}";
+        if (settings.ProbeTimeout is not null || settings.MissedProbesLimit is not null)
+        {
+            var probing = host.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
+            membership += string.Create(
+                CultureInfo.InvariantCulture,
+                $", liveness probe timeout {probing.ProbeTimeout.TotalSeconds:0.###}s, dead after {probing.NumMissedProbesLimit} missed probes");
+        }
+
         LogStarting(logger, settings.SiloPort, settings.GatewayPort, membership, settings.ClusterId, settings.ServiceId, tls?.Description ?? "off");
 
         try

@@ -26,6 +26,18 @@ internal sealed record SiloSettings(
     bool ListenOnAnyAddress,
     TlsSettings? Tls)
 {
+    /// <summary>
+    /// How long a liveness probe of another silo may take, and the starting interval between probes (Orleans'
+    /// <c>ClusterMembershipOptions.ProbeTimeout</c>); <see langword="null"/> keeps Orleans' default (5 s).
+    /// </summary>
+    public TimeSpan? ProbeTimeout { get; init; }
+
+    /// <summary>
+    /// How many probes in a row a silo may miss before it is suspected (Orleans' <c>NumMissedProbesLimit</c>);
+    /// <see langword="null"/> keeps Orleans' default (3).
+    /// </summary>
+    public int? MissedProbesLimit { get; init; }
+
     /// <summary>Refuses options that contradict each other, whether they came from the command line or the environment.</summary>
     /// <exception cref="ArgumentException">The first contradiction found.</exception>
     public void Validate()

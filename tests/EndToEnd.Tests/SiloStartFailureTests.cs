@@ -60,6 +60,17 @@ public sealed class SiloStartFailureTests
             Assert.Single(Lines(run.Output + run.Error)));
     }
 
+    [Fact]
+    public async Task Silo_ProbeTimeoutBelow100Milliseconds_IsAUsageError()
+    {
+        var run = await SiloProcess.RunToExitAsync(ExitBound, [.. Ports(), "--probe-timeout", "50ms"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(
+            "'50ms' is not a probe timeout from 100ms to 10m (e.g. 2s, 500ms, 00:00:05).",
+            Assert.Single(Lines(run.Output + run.Error)));
+    }
+
     private static string[] Ports()
         =>
         [
