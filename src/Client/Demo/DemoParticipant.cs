@@ -1,3 +1,5 @@
+using Orleans.Barrier.Demo;
+
 namespace Orleans.Barrier.Client.Demo;
 
 /// <summary>One party in the demo: a worker grain on some silo, or (with no grain) this client process itself.</summary>

@@ -80,7 +80,7 @@ internal static class DemoRunner
         {
             workers = [.. Enumerable.Range(1, Workers).Select(i => DemoParticipant.InThisProcess($"client-{i}"))];
             await output.WriteLineAsync(
-                "Client connected. The cluster does not host the demo worker grain (it ships in Orleans.Barrier.Client, not in the silo), "
+                "Client connected. The cluster does not host the demo worker grain (it ships in src/Silo, and these silos are not that one), "
                 + "so every party runs in this process.");
         }
         else

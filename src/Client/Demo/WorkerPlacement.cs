@@ -1,9 +1,11 @@
+using Orleans.Barrier.Demo;
+
 namespace Orleans.Barrier.Client.Demo;
 
 /// <summary>
 /// Finds worker grains that landed on different silos. Placement is random, so it activates workers under fresh
 /// keys and asks each where it is, until every silo has its share; with one silo it settles for that one.
-/// A cluster whose silos do not host the worker grain (it ships in this client, not in the stock silo) yields none.
+/// A cluster whose silos do not host the worker grain (silos of an application of its own, not src/Silo) yields none.
 /// </summary>
 internal static class WorkerPlacement
 {

@@ -1,12 +1,16 @@
 using Orleans.Placement;
 using Orleans.Runtime;
 
-namespace Orleans.Barrier.Client.Demo;
+namespace Orleans.Barrier.Demo;
 
 /// <summary>
 /// A worker that arrives at a barrier from inside a silo. Random placement spreads workers over the silos, which
 /// is the point of the demo: participants on different silos meeting at one barrier.
 /// </summary>
+/// <remarks>
+/// It ships in src/Silo, so a running cluster of stock silos has grain participants for the demo too (the CLI compiles
+/// the same file for its embedded cluster).
+/// </remarks>
 [RandomPlacement]
 internal sealed class DemoWorkerGrain(ILocalSiloDetails silo) : Grain, IDemoWorkerGrain
 {

@@ -1,4 +1,4 @@
-namespace Orleans.Barrier.Client.Demo;
+namespace Orleans.Barrier.Demo;
 
 /// <summary>A demo participant that lives in the cluster: it waits at a barrier from inside a silo.</summary>
 [Alias("Orleans.Barrier.Demo.IDemoWorkerGrain")]

@@ -1,4 +1,4 @@
-namespace Orleans.Barrier.Client.Demo;
+namespace Orleans.Barrier.Demo;
 
 /// <summary>What one participant saw in one cycle: where it ran, when it arrived and when it was released with which index.</summary>
 /// <param name="Silo">The silo endpoint (<c>ip:port</c>) the participant ran on; empty for the client.</param>
