@@ -46,6 +46,25 @@ public sealed class BarrierStatusReportTests
     }
 
     [Fact]
+    public void Lines_HostSiloKnown_NamedRightAfterTheSummary()
+    {
+        var status = new BarrierStatus("b", 2, 1, BarrierState.Filling, 4)
+        {
+            HostSilo = "S10.0.0.7:11111:3",
+            Waiters = [new("cli", null, Now)],
+        };
+
+        Assert.Equal(
+            [
+                "Barrier 'b': Filling, 1 of 2 waiting, phase 4.",
+                "Host silo: S10.0.0.7:11111:3",
+                "Waiters (oldest first):",
+                "  cli  client  waiting 0.0s",
+            ],
+            BarrierStatusReport.Lines("b", status, Now));
+    }
+
+    [Fact]
     public void Lines_MoreWaitingThanListed_SaysHowManyMore()
     {
         var status = new BarrierStatus("b", 500, 250, BarrierState.Filling, 0)

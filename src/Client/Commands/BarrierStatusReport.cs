@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Orleans.Barrier.Client.Commands;
 
 /// <summary>
-/// What <c>status</c> prints: the one-line summary, then why the barrier broke, who is waiting and since when, and
-/// who arrived last phase but not yet in this one.
+/// What <c>status</c> prints: the one-line summary, then the silo hosting the barrier, why it broke, who is waiting
+/// and since when, and who arrived last phase but not yet in this one.
 /// </summary>
 internal static class BarrierStatusReport
 {
@@ -23,6 +23,12 @@ internal static class BarrierStatusReport
         }
 
         var lines = new List<string> { $"Barrier '{name}': {BarrierStatusText.Format(status)}." };
+        if (status.HostSilo is { } host)
+        {
+            // Which silo process to look at (logs, load) and which one taking down moves the barrier.
+            lines.Add($"Host silo: {ParticipantNames.Printable(host)}");
+        }
+
         if (status.IsBroken && status.BrokenReason is { } reason)
         {
             lines.Add(BrokenReasonLine(reason, status.LostParticipants));
