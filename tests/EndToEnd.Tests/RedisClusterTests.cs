@@ -1,62 +1,195 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Orleans.Barrier.Client.Connection;
 using Orleans.Barrier.Connectivity;
+using Orleans.Barrier.Demo;
+using Orleans.Runtime;
 using Xunit.Abstractions;
 
 namespace Orleans.Barrier.Tests;
 
 /// <summary>
-/// Silo processes started with <c>--redis</c> against a redis-server of the test's own: membership and barrier state
-/// live in Redis, and the CLI finds the gateways there.
+/// Three silo processes started with <c>--redis</c> against a redis-server of the test's own: membership and barrier
+/// state live in Redis, and the CLI finds the gateways there. Participants wait in separate CLI processes, in grains
+/// on the silos and in this process, while silos are killed with SIGKILL or all stopped and replaced.
 /// </summary>
-public sealed class RedisClusterTests(ITestOutputHelper output)
+/// <remarks>
+/// The tests share one cluster (<see cref="RedisSiloCluster"/>); each asks for the silos it needs, so they pass in any
+/// order: one kills a silo, another replaces them all.
+/// </remarks>
+public sealed partial class RedisClusterTests : IClassFixture<RedisSiloCluster>
 {
-    private static readonly TimeSpan StartupBound = TimeSpan.FromSeconds(90);
-    private static readonly TimeSpan StopBound = TimeSpan.FromSeconds(60);
+    private const int Parties = 5;
+
+    // Starting a client process (dotnet start-up, Redis, the gateway) takes seconds on a loaded machine.
+    private static readonly TimeSpan ClientStartBound = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan CallBound = TimeSpan.FromSeconds(30);
 
+    // What bounds the phase after the kill: a CLI waiter's poll held by the killed silo gets no answer, and an Orleans
+    // client fails such a call only at its response timeout (30 s, the CLI's). The silos' own calls fail as soon as
+    // the silo is declared dead (seconds, RedisSiloCluster.ProbeTimeout). The rest is slack for a loaded machine.
+    private static readonly TimeSpan KillToReleaseBound = TimeSpan.FromSeconds(30) + TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan PhaseBound = TimeSpan.FromSeconds(90);
+
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(2);
+
+    private readonly RedisSiloCluster _cluster;
+    private readonly ITestOutputHelper _output;
+
+    public RedisClusterTests(RedisSiloCluster cluster, ITestOutputHelper output)
+    {
+        _cluster = cluster;
+        _output = output;
+    }
+
     [SkippableFact]
-    public async Task Silo_StoppedAndAFreshOneStartedOnTheSameRedis_KeepsPhasePartiesAndBrokenState()
+    public async Task WaitAsync_SiloHostingTheBarrierKilledMidPhase_PhaseCompletesOnceWithEveryIndex()
     {
         RedisServer.SkipUnlessInstalled();
-        var clock = Stopwatch.StartNew();
-        await using var redis = await RedisServer.StartAsync();
-        var clusterId = $"e2e-redis-{Guid.NewGuid():N}";
-        string[] siloArguments = ["--redis", redis.Address, "--advertised-address", "127.0.0.1"];
-        string[] cli = ["--redis", redis.Address, "--cluster-id", clusterId];
-        var name = $"e2e-restart-{Guid.NewGuid():N}";
+        await _cluster.EnsureSilosAsync(RedisSiloCluster.Size);
+        PrintNotes();
+        var name = $"e2e-kill9-{Guid.NewGuid():N}";
+        var (victim, created) = await CreateBarrierAsync(name);
+        var survivors = _cluster.Silos.Where(silo => silo != victim).ToList();
 
-        BarrierStatus before;
-        int stopExitCode;
-        await using (var first = SiloProcess.Start(clusterId, extraArguments: siloArguments))
+        // This process talks only to the survivors' gateways. The calls that start the worker grains' waits last the
+        // whole phase, so they get a response timeout longer than it; the late participant keeps Orleans' 30 s.
+        await using var driver = await InProcessClient.ConnectAsync(_cluster.ClusterId, survivors, responseTimeout: TimeSpan.FromMinutes(3));
+        await using var client = await InProcessClient.ConnectAsync(_cluster.ClusterId, survivors);
+        var barrier = client.Client.GetBarrier(name, new BarrierOptions { Parties = Parties, Participant = "late" });
+        var workers = await PlaceWorkersAsync(driver.Client, $"{name}-worker", survivors);
+        var workerWaits = workers.Select(worker => worker.Grain.ArriveAsync(name, Parties, TimeSpan.Zero)).ToList();
+        await using var cli1 = StartCliWait(name, "cli-1");
+        await using var cli2 = StartCliWait(name, "cli-2");
+        await WaitForStatusAsync(barrier, status => status.Waiting == Parties - 1 || cli1.HasExited || cli2.HasExited, ClientStartBound);
+        Assert.False(cli1.HasExited || cli2.HasExited, $"A CLI waiter exited early:\n{cli1.Output}\n{cli2.Output}");
+        var statusRun = await ClientProcess.RunAsync(["status", name, .. _cluster.CliArguments]);
+        _output.WriteLine(statusRun.Output);
+
+        var sinceKill = Stopwatch.StartNew();
+        _cluster.Kill(victim);
+        var late = barrier.WaitAsync();
+        var cliExits = Task.WhenAll(cli1.WaitForExitAsync(PhaseBound), cli2.WaitForExitAsync(PhaseBound));
+        var phase = Task.WhenAll(Task.WhenAll(workerWaits), late, cliExits);
+        var failover = ObserveFailoverAsync(client.Client, barrier, victim, sinceKill, phase);
+        try
         {
-            await first.WaitUntilReadyAsync(StartupBound);
-            output.WriteLine($"first silo ready at {clock.Elapsed.TotalSeconds:F1}s");
-            var waits = await Task.WhenAll(
-                ClientProcess.RunAsync(["wait", name, "--parties", "2", .. cli]),
-                ClientProcess.RunAsync(["wait", name, "--parties", "2", .. cli]));
-            var abort = await ClientProcess.RunAsync(["abort", name, .. cli]);
-            Assert.All(waits, run => Assert.True(run.ExitCode == 0, run.ToString()));
-            Assert.True(abort.ExitCode == 0, abort.ToString());
-            before = await StatusAsync(redis, clusterId, name);
-            stopExitCode = await first.StopAsync(StopBound);
-            output.WriteLine($"first silo stopped ({stopExitCode}) at {clock.Elapsed.TotalSeconds:F1}s");
+            await phase.WaitAsync(PhaseBound);
+        }
+        catch (TimeoutException exception)
+        {
+            var status = await barrier.GetStatusAsync().WaitAsync(CallBound);
+            throw new TimeoutException(
+                $"The phase was not complete {PhaseBound} after the kill: workers {string.Join(", ", workerWaits.Select(wait => wait.Status))}, "
+                + $"late {late.Status}, CLI exited {cli1.HasExited}/{cli2.HasExited}; the barrier on {status.HostSilo} lists "
+                + $"{string.Join(", ", status.Waiters.Select(waiter => waiter.Participant))}.\ncli-1:\n{cli1.Output}\ncli-2:\n{cli2.Output}",
+                exception);
         }
 
-        await using var second = SiloProcess.Start(clusterId, extraArguments: siloArguments);
-        await second.WaitUntilReadyAsync(StartupBound);
-        output.WriteLine($"fresh silo ready at {clock.Elapsed.TotalSeconds:F1}s");
-        var after = await StatusAsync(redis, clusterId, name);
-        var statusLine = await ClientProcess.RunAsync(["status", name, .. cli]);
-        var mismatch = await ClientProcess.RunAsync(["wait", name, "--parties", "3", .. cli]);
-        output.WriteLine($"done at {clock.Elapsed.TotalSeconds:F1}s\n{statusLine.Output}");
+        var released = sinceKill.Elapsed;
+        var (declaredDead, restored) = await failover;
+        var after = await barrier.GetStatusAsync().WaitAsync(CallBound);
+        _output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"kill -9 of {created.HostSilo}: declared dead after {Seconds(declaredDead)}, barrier answering from {after.HostSilo} after {Seconds(restored)}, "
+            + $"phase complete (all {Parties} released) after {released.TotalSeconds:F1}s (probe timeout {RedisSiloCluster.ProbeTimeout.TotalSeconds:0.#}s)"));
 
-        Assert.Equal(0, stopExitCode);
+        // The silos run with the membership timing the fixture asked for (the line reads Orleans' options back).
+        Assert.Contains(
+            string.Create(CultureInfo.InvariantCulture, $"liveness probe timeout {RedisSiloCluster.ProbeTimeout.TotalSeconds:0.###}s, dead after 3 missed probes"),
+            victim.Output,
+            StringComparison.Ordinal);
+
+        // Status while they waited, from a CLI process that found the cluster in Redis.
+        Assert.True(statusRun.ExitCode == 0, statusRun.ToString());
+        Assert.Contains($"Barrier '{name}': Filling, {Parties - 1} of {Parties} waiting, phase 0.", statusRun.Output, StringComparison.Ordinal);
+        Assert.Contains($"Host silo: {created.HostSilo}", statusRun.Output, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^\s+cli-1\s+client\s+waiting ", statusRun.Output);
+        Assert.Matches(@"(?m)^\s+cli-2\s+client\s+waiting ", statusRun.Output);
+        Assert.All(workers, worker => Assert.Matches(
+            $@"(?m)^\s+\S*{Regex.Escape(worker.Key)}\s+S127\.0\.0\.1:{worker.SiloPort}:\d+\s+waiting ",
+            statusRun.Output));
+
+        // One release of every participant, on a survivor, counted once in Phase.
+        var cliExitCodes = await cliExits;
+        var workerReports = await Task.WhenAll(workerWaits);
+        var lateIndex = await late;
+        Assert.Equal([0, 0], cliExitCodes);
+        var indices = workerReports.Select(report => report.Index).Concat([lateIndex, IndexIn(cli1.Output), IndexIn(cli2.Output)]);
+        Assert.Equal(Enumerable.Range(0, Parties), indices.Order());
+        Assert.Equal((created.Phase + 1, 0, BarrierState.Filling), (after.Phase, after.Waiting, after.State));
+
+        // The new activation met them all by their names (the worker grains by their grain ids) and stored them with the release.
+        Assert.Equal(
+            ["cli-1", "cli-2", .. workers.Select(worker => $"demoworker/{worker.Key}").Order(StringComparer.Ordinal), "late"],
+            after.Missing.Order(StringComparer.Ordinal));
+        Assert.Contains(survivors, silo => after.HostSilo?.Contains($":{silo.SiloPort}:", StringComparison.Ordinal) == true);
+        Assert.True(released <= KillToReleaseBound, $"Released {released.TotalSeconds:F1}s after the kill; bound {KillToReleaseBound.TotalSeconds:F0}s.");
+    }
+
+    [SkippableFact]
+    public async Task WaitAsync_CliParticipantConnectedThroughRedisKilled_BreaksWithParticipantLostNamingIt()
+    {
+        RedisServer.SkipUnlessInstalled();
+        await _cluster.EnsureSilosAsync(atLeast: 1);
+        PrintNotes();
+        var name = $"e2e-redis-lease-{Guid.NewGuid():N}";
+        await using var client = await InProcessClient.ConnectAsync(_cluster.ClusterId, _cluster.Silos);
+
+        // The default lease (a minute) outlives the test, so only the killed process can be lost.
+        var survivor = client.Client.GetBarrier(name, new BarrierOptions { Parties = 3, Participant = "survivor" });
+        var survivorWait = survivor.WaitAsync();
+        await survivor.WaitForWaitingAsync(1, CallBound);
+        await using var doomed = ClientProcess.Start(
+            ["wait", name, "--parties", "3", "--participant", "doomed", "--lease", $"{Lease.TotalSeconds}s", .. _cluster.CliArguments]);
+        await WaitForStatusAsync(survivor, status => status.Waiters.Any(waiter => waiter.Participant == "doomed") || doomed.HasExited, ClientStartBound);
+        Assert.False(doomed.HasExited, $"The client process exited instead of waiting:\n{doomed.Output}");
+
+        var sinceKill = Stopwatch.StartNew();
+        await doomed.KillAsync();
+        var broken = await Assert.ThrowsAsync<BrokenBarrierException>(() => survivorWait.WaitAsync(CallBound));
+        var detected = sinceKill.Elapsed;
+        _output.WriteLine($"the survivor failed {detected.TotalSeconds:F2}s after the kill (lease {Lease.TotalSeconds:F0}s)");
+
+        // As in KilledClientProcessTests: the lease runs from the last poll, before the kill; a second lease and a second
+        // are slack for a loaded machine.
+        Assert.Equal(BrokenBarrierReason.ParticipantLost, broken.Reason);
+        Assert.Equal(["doomed"], broken.LostParticipants);
+        Assert.True(detected <= Lease + Lease + TimeSpan.FromSeconds(1), $"Detected {detected.TotalSeconds:F2}s after the kill.");
+    }
+
+    [SkippableFact]
+    public async Task FreshCluster_AfterEverySiloStopped_KeepsAnAbortedBarrierBrokenWithItsPhaseAndParties()
+    {
+        RedisServer.SkipUnlessInstalled();
+        await _cluster.EnsureSilosAsync(atLeast: 1);
+        var name = $"e2e-restart-{Guid.NewGuid():N}";
+        BarrierStatus before;
+        await using (var client = await InProcessClient.ConnectAsync(_cluster.ClusterId, _cluster.Silos))
+        {
+            var barrier = client.Client.GetBarrier(name, 2);
+            await Task.WhenAll(barrier.WaitAsync(), barrier.WaitAsync()).WaitAsync(CallBound);
+            await barrier.AbortAsync().WaitAsync(CallBound);
+            before = await barrier.GetStatusAsync().WaitAsync(CallBound);
+        }
+
+        var stopExitCodes = await _cluster.StopAllAsync();
+        await _cluster.EnsureSilosAsync(RedisSiloCluster.Size);
+        PrintNotes();
+        var after = await StatusThroughRedisAsync(name);
+        var statusRunning = ClientProcess.RunAsync(["status", name, .. _cluster.CliArguments]);
+        var mismatchRunning = ClientProcess.RunAsync(["wait", name, "--parties", "3", .. _cluster.CliArguments]);
+        var (statusRun, mismatch) = (await statusRunning, await mismatchRunning);
+        _output.WriteLine(statusRun.Output);
+
+        Assert.All(stopExitCodes, code => Assert.Equal(0, code));
         Assert.Equal((BarrierState.Broken, 1L, 2, BrokenBarrierReason.Aborted), (before.State, before.Phase, before.Parties, before.BrokenReason));
         Assert.Equal((before.State, before.Phase, before.Parties, before.BrokenReason), (after.State, after.Phase, after.Parties, after.BrokenReason));
-        Assert.NotEqual(before.HostSilo, after.HostSilo);
-        Assert.True(statusLine.ExitCode == 0 && statusLine.Output.Contains("Broken reason: Aborted", StringComparison.Ordinal), statusLine.ToString());
+        Assert.Contains(_cluster.Silos, silo => after.HostSilo?.Contains($":{silo.SiloPort}:", StringComparison.Ordinal) == true);
+        Assert.True(statusRun.ExitCode == 0 && statusRun.Output.Contains("Broken reason: Aborted", StringComparison.Ordinal), statusRun.ToString());
+        Assert.Contains($"Host silo: {after.HostSilo}", statusRun.Output, StringComparison.Ordinal);
         Assert.True(mismatch.ExitCode == 3 && mismatch.Error.Contains("2 parties", StringComparison.Ordinal), mismatch.ToString());
     }
 
@@ -64,23 +197,140 @@ public sealed class RedisClusterTests(ITestOutputHelper output)
     public async Task Cli_RedisWithNoSiloOfThatCluster_PrintsOneLineAndExitsNoSiloReachable()
     {
         RedisServer.SkipUnlessInstalled();
-        await using var redis = await RedisServer.StartAsync();
+        await _cluster.EnsureRedisAsync();
 
-        var run = await ClientProcess.RunAsync("status", "some-barrier", "--redis", redis.Address, "--cluster-id", $"nobody-{Guid.NewGuid():N}");
+        var run = await ClientProcess.RunAsync("status", "some-barrier", "--redis", _cluster.Redis.Address, "--cluster-id", $"nobody-{Guid.NewGuid():N}");
 
         Assert.Equal(4, run.ExitCode);
         var line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.Contains("no active silo of this cluster and service is registered there", line, StringComparison.Ordinal);
     }
 
-    /// <summary>Reads the barrier's status, without creating it, through a client that finds the gateway in Redis as the CLI does.</summary>
-    private static async Task<BarrierStatus> StatusAsync(RedisServer redis, string clusterId, string name)
+    [GeneratedRegex(@"with index (\d+)")]
+    private static partial Regex ReleasedIndex();
+
+    private static int IndexIn(string cliOutput)
     {
-        Assert.True(RedisSettings.TryParse(redis.Address, out var settings, out var error), error);
+        var match = ReleasedIndex().Match(cliOutput);
+        Assert.True(match.Success, $"No index in the CLI's output:\n{cliOutput}");
+        return int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    private static string Seconds(TimeSpan? elapsed)
+        => elapsed is { } value ? string.Create(CultureInfo.InvariantCulture, $"{value.TotalSeconds:F1}s") : "(not seen)";
+
+    /// <summary>
+    /// Watches, until the phase is over, for the killed silo to leave the active hosts and for the barrier to answer
+    /// from another silo. For the report only: the outcome of the test does not depend on it.
+    /// </summary>
+    private static async Task<(TimeSpan? DeclaredDead, TimeSpan? Restored)> ObserveFailoverAsync(
+        IClusterClient client, IDistributedBarrier barrier, SiloProcess victim, Stopwatch sinceKill, Task phase)
+    {
+        TimeSpan? declaredDead = null;
+        TimeSpan? restored = null;
+        var management = client.GetGrain<IManagementGrain>(0);
+        var victimPort = $":{victim.SiloPort}:";
+        while (!phase.IsCompleted && (declaredDead is null || restored is null) && sinceKill.Elapsed < PhaseBound)
+        {
+            try
+            {
+                if (declaredDead is null)
+                {
+                    var active = await management.GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(2));
+                    if (!active.Keys.Any(silo => silo.Endpoint.Port == victim.SiloPort))
+                    {
+                        declaredDead = sinceKill.Elapsed;
+                    }
+                }
+
+                if (restored is null)
+                {
+                    var status = await barrier.GetStatusAsync().WaitAsync(TimeSpan.FromSeconds(2));
+                    if (status.HostSilo?.Contains(victimPort, StringComparison.Ordinal) == false)
+                    {
+                        restored = sinceKill.Elapsed;
+                    }
+                }
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // Calls to the killed silo fail or go unanswered until it is declared dead.
+            }
+
+            await Task.Delay(100);
+        }
+
+        return (declaredDead, restored);
+    }
+
+    /// <summary>Creates the barrier (a status read with a party count does) and returns the silo process that hosts it.</summary>
+    private async Task<(SiloProcess Host, BarrierStatus Created)> CreateBarrierAsync(string name)
+    {
+        await using var client = await InProcessClient.ConnectAsync(_cluster.ClusterId, _cluster.Silos);
+        var created = await client.Client.GetBarrier(name, Parties).GetStatusAsync().WaitAsync(CallBound);
+        return (_cluster.Find(created.HostSilo), created);
+    }
+
+    /// <summary>
+    /// One demo worker grain on each of <paramref name="silos"/>. Placement is random, so it activates workers under
+    /// fresh keys until each silo has one; a worker on the silo about to be killed would die with it, so it is left idle.
+    /// </summary>
+    private static async Task<List<WorkerOnSilo>> PlaceWorkersAsync(IClusterClient client, string keyPrefix, List<SiloProcess> silos)
+    {
+        var placed = new Dictionary<int, WorkerOnSilo>();
+        for (var attempt = 0; attempt < 48 && placed.Count < silos.Count; attempt++)
+        {
+            var key = $"{keyPrefix}-{attempt}";
+            var grain = client.GetGrain<IDemoWorkerGrain>(key);
+            var endpoint = await grain.GetSiloAsync().WaitAsync(CallBound);
+            var port = int.Parse(endpoint[(endpoint.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture);
+            if (silos.Any(silo => silo.SiloPort == port))
+            {
+                placed.TryAdd(port, new WorkerOnSilo(key, grain, port));
+            }
+        }
+
+        Assert.True(placed.Count == silos.Count, $"Random placement put no worker on some of the silos within 48 keys: {string.Join(", ", placed.Keys)}.");
+        return [.. placed.Values];
+    }
+
+    private static async Task<BarrierStatus> WaitForStatusAsync(IDistributedBarrier barrier, Func<BarrierStatus, bool> until, TimeSpan bound)
+    {
+        using var timeout = new CancellationTokenSource(bound);
+        while (true)
+        {
+            var status = await barrier.GetStatusAsync(timeout.Token);
+            if (until(status))
+            {
+                return status;
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
+    /// <summary>Reads the barrier's status, without creating it, through a client that finds the gateway in Redis as the CLI does.</summary>
+    private async Task<BarrierStatus> StatusThroughRedisAsync(string name)
+    {
+        Assert.True(RedisSettings.TryParse(_cluster.Redis.Address, out var settings, out var error), error);
         using var timeout = new CancellationTokenSource(CallBound);
-        var cluster = ClusterSettings.ThroughRedis(settings!, clusterId, ClusterSettings.DefaultServiceId);
+        var cluster = ClusterSettings.ThroughRedis(settings!, _cluster.ClusterId, ClusterSettings.DefaultServiceId);
         await using var connection = await ClusterConnection.ConnectAsync(cluster, LogLevel.Critical, timeout.Token);
         var status = await connection.Client.GetGrain<IBarrierGrain>(name).GetStatusAsync(null).WaitAsync(timeout.Token);
         return status ?? throw new InvalidOperationException($"Barrier '{name}' is unknown to the cluster: its state was not found.");
     }
+
+    private RunningClientProcess StartCliWait(string name, string participant)
+        => ClientProcess.Start(["wait", name, "--parties", $"{Parties}", "--participant", participant, .. _cluster.CliArguments]);
+
+    private void PrintNotes()
+    {
+        foreach (var note in _cluster.TakeNotes())
+        {
+            _output.WriteLine(note);
+        }
+    }
+
+    /// <summary>A worker grain placed on the silo with <paramref name="SiloPort"/>, under grain key <paramref name="Key"/>.</summary>
+    private sealed record WorkerOnSilo(string Key, IDemoWorkerGrain Grain, int SiloPort);
 }

@@ -48,6 +48,21 @@ internal sealed class RunningClientProcess : IAsyncDisposable
         await _process.WaitForExitAsync().WaitAsync(ExitBound);
     }
 
+    /// <summary>Waits for the process to end on its own and returns its exit code; throws with its output if it is still running after <paramref name="bound"/>.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan bound)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(bound);
+        }
+        catch (TimeoutException exception)
+        {
+            throw new TimeoutException($"The client process was still running after {bound}. Output:\n{Output}", exception);
+        }
+
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
