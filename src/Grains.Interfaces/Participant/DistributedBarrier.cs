@@ -115,9 +115,16 @@ internal sealed class DistributedBarrier : IDistributedBarrier
             };
 
             ArrivalOutcome outcome;
+            var pollStarted = Stopwatch.GetTimestamp();
             try
             {
-                outcome = await _grain.WaitAsync(request).WaitAsync(cancellationToken);
+                // The grain holds a poll at most maxPoll, so one unanswered well past that went to a silo that died:
+                // re-issue it then rather than at the response timeout (twice as long), which a client never cuts
+                // short when a silo dies.
+                var poll = _grain.WaitAsync(request);
+                outcome = maxPoll is { } held
+                    ? await poll.WaitAsync(held + PollGrace(held), cancellationToken)
+                    : await poll.WaitAsync(cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -133,7 +140,12 @@ internal sealed class DistributedBarrier : IDistributedBarrier
                         exception);
                 }
 
-                if (exception is TimeoutException)
+                if (exception is TimeoutException && maxPoll is { } held && Stopwatch.GetElapsedTime(pollStarted) >= held + PollGrace(held))
+                {
+                    // Our own bound ran out: the silo holding the poll is gone or stalled. Re-issue at once; the poll
+                    // length was fine.
+                }
+                else if (exception is TimeoutException)
                 {
                     // Either the barrier's silo died mid-poll, or it held the poll longer than our response
                     // timeout allows (it guessed a longer one than ours): ask for shorter polls from now on.
@@ -211,4 +223,7 @@ internal sealed class DistributedBarrier : IDistributedBarrier
             : null;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>How much longer than the grain's longest hold a poll may take before the handle gives up on it: transit and a busy silo.</summary>
+    private static TimeSpan PollGrace(TimeSpan held) => Max(held / 4, TimeSpan.FromSeconds(1));
 }
