@@ -56,7 +56,7 @@ public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHe
             Participant = "worker-7",
             Lease = BarrierOptions.MinLeaseDuration,
         }).Bounded();
-        await WaitForStatusAsync(barrier, s => s.IsBroken, TestBounds.Default);
+        await barrier.WaitForStatusAsync(s => s.IsBroken, TestBounds.Default);
 
         var collected = await CollectAsync(_client, name, parties: 3);
 
@@ -89,7 +89,7 @@ public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHe
 
             // Status calls fail or time out until the cluster declares the silo dead; then a survivor restores the barrier.
             var deadHost = host.SiloAddress.ToString();
-            var status = await WaitForStatusAsync(barrier, s => s.HostSilo != deadHost, FailoverBound, throughFailures: true);
+            var status = await barrier.WaitForStatusAsync(s => s.HostSilo != deadHost, FailoverBound, throughFailures: true);
             output.WriteLine($"restored on {status.HostSilo} {killed.Elapsed.TotalSeconds:F1}s after the kill");
 
             Assert.Equal(3, status.Parties);
@@ -313,30 +313,6 @@ public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHe
     /// </summary>
     private static async Task<Guid> ProbeIncarnationAsync(IGrainFactory factory, string name, int parties)
         => (await factory.GetGrain<IBarrierGrain>(name).CancelAsync(ArrivalId.New(), parties).Bounded()).Incarnation;
-
-    /// <summary>Polls the status until <paramref name="condition"/> holds, within <paramref name="bound"/>.</summary>
-    private static async Task<BarrierStatus> WaitForStatusAsync(
-        IDistributedBarrier barrier, Func<BarrierStatus, bool> condition, TimeSpan bound, bool throughFailures = false)
-    {
-        using var timeout = new CancellationTokenSource(bound);
-        while (true)
-        {
-            try
-            {
-                var status = await barrier.GetStatusAsync(timeout.Token);
-                if (condition(status))
-                {
-                    return status;
-                }
-            }
-            catch (Exception exception) when (throughFailures && exception is not OperationCanceledException)
-            {
-                // Calls fail until the cluster has declared a killed silo dead.
-            }
-
-            await Task.Delay(20, timeout.Token);
-        }
-    }
 
     private static async Task StopAsync(TestCluster cluster)
     {

@@ -80,7 +80,7 @@ public sealed class KilledClientProcessTests : IClassFixture<SiloProcessCluster>
 
         var killed = Stopwatch.StartNew();
         await doomed.KillAsync();
-        var afterEviction = await WaitForStatusAsync(survivor, status => status.Waiting < 2 || status.IsBroken, Bound);
+        var afterEviction = await survivor.WaitForStatusAsync(status => status.Waiting < 2 || status.IsBroken, Bound);
         var detected = killed.Elapsed;
         _output.WriteLine($"evict: waiting dropped to {afterEviction.Waiting} {detected.TotalSeconds:F2}s after the kill (lease {Lease.TotalSeconds:F0}s, bound {DetectionBound.TotalSeconds:F0}s)");
 
@@ -110,27 +110,11 @@ public sealed class KilledClientProcessTests : IClassFixture<SiloProcessCluster>
     private async Task WaitUntilWaitingAsync(IDistributedBarrier barrier, RunningClientProcess doomed)
     {
         var started = Stopwatch.StartNew();
-        var status = await WaitForStatusAsync(
-            barrier,
+        var status = await barrier.WaitForStatusAsync(
             status => status.Waiters.Any(waiter => waiter.Participant == Doomed) || doomed.HasExited,
             ClientStartBound);
         Assert.False(doomed.HasExited, $"The client process exited instead of waiting:\n{doomed.Output}");
         Assert.Equal([Survivor, Doomed], status.Waiters.Select(waiter => waiter.Participant));
         _output.WriteLine($"the client process was waiting {started.Elapsed.TotalSeconds:F1}s after it started");
-    }
-
-    private static async Task<BarrierStatus> WaitForStatusAsync(IDistributedBarrier barrier, Func<BarrierStatus, bool> until, TimeSpan bound)
-    {
-        using var timeout = new CancellationTokenSource(bound);
-        while (true)
-        {
-            var status = await barrier.GetStatusAsync(timeout.Token);
-            if (until(status))
-            {
-                return status;
-            }
-
-            await Task.Delay(20, timeout.Token);
-        }
     }
 }

@@ -63,7 +63,7 @@ public sealed partial class RedisClusterTests : IClassFixture<RedisSiloCluster>
         var workerWaits = workers.Select(worker => worker.Grain.ArriveAsync(name, Parties, TimeSpan.Zero)).ToList();
         await using var cli1 = StartCliWait(name, "cli-1");
         await using var cli2 = StartCliWait(name, "cli-2");
-        await WaitForStatusAsync(barrier, status => status.Waiting == Parties - 1 || cli1.HasExited || cli2.HasExited, ClientStartBound);
+        await barrier.WaitForStatusAsync(status => status.Waiting == Parties - 1 || cli1.HasExited || cli2.HasExited, ClientStartBound);
         Assert.False(cli1.HasExited || cli2.HasExited, $"A CLI waiter exited early:\n{cli1.Output}\n{cli2.Output}");
         var statusRun = await ClientProcess.RunAsync(["status", name, .. _cluster.CliArguments]);
         _output.WriteLine(statusRun.Output);
@@ -144,7 +144,7 @@ public sealed partial class RedisClusterTests : IClassFixture<RedisSiloCluster>
         await survivor.WaitForWaitingAsync(1, CallBound);
         await using var doomed = ClientProcess.Start(
             ["wait", name, "--parties", "3", "--participant", "doomed", "--lease", $"{Lease.TotalSeconds}s", .. _cluster.CliArguments]);
-        await WaitForStatusAsync(survivor, status => status.Waiters.Any(waiter => waiter.Participant == "doomed") || doomed.HasExited, ClientStartBound);
+        await survivor.WaitForStatusAsync(status => status.Waiters.Any(waiter => waiter.Participant == "doomed") || doomed.HasExited, ClientStartBound);
         Assert.False(doomed.HasExited, $"The client process exited instead of waiting:\n{doomed.Output}");
 
         var sinceKill = Stopwatch.StartNew();
@@ -292,21 +292,6 @@ public sealed partial class RedisClusterTests : IClassFixture<RedisSiloCluster>
 
         Assert.True(placed.Count == silos.Count, $"Random placement put no worker on some of the silos within 48 keys: {string.Join(", ", placed.Keys)}.");
         return [.. placed.Values];
-    }
-
-    private static async Task<BarrierStatus> WaitForStatusAsync(IDistributedBarrier barrier, Func<BarrierStatus, bool> until, TimeSpan bound)
-    {
-        using var timeout = new CancellationTokenSource(bound);
-        while (true)
-        {
-            var status = await barrier.GetStatusAsync(timeout.Token);
-            if (until(status))
-            {
-                return status;
-            }
-
-            await Task.Delay(50, timeout.Token);
-        }
     }
 
     /// <summary>Reads the barrier's status, without creating it, through a client that finds the gateway in Redis as the CLI does.</summary>

@@ -12,7 +12,15 @@ internal static class BarrierObservation
     /// <param name="waiting">The waiting count to wait for.</param>
     /// <param name="bound">How long to watch before the test fails.</param>
     /// <param name="throughFailures">Keep polling through failed status calls, as while a killed silo is declared dead.</param>
-    public static async Task<BarrierStatus> WaitForWaitingAsync(this IDistributedBarrier barrier, int waiting, TimeSpan bound, bool throughFailures = false)
+    public static Task<BarrierStatus> WaitForWaitingAsync(this IDistributedBarrier barrier, int waiting, TimeSpan bound, bool throughFailures = false)
+        => barrier.WaitForStatusAsync(status => status.Waiting == waiting, bound, throughFailures);
+
+    /// <summary>Polls until the barrier's status satisfies <paramref name="until"/>, within <paramref name="bound"/>.</summary>
+    /// <param name="barrier">The barrier to watch.</param>
+    /// <param name="until">What the status must show.</param>
+    /// <param name="bound">How long to watch before the test fails.</param>
+    /// <param name="throughFailures">Keep polling through failed status calls, as while a killed silo is declared dead.</param>
+    public static async Task<BarrierStatus> WaitForStatusAsync(this IDistributedBarrier barrier, Func<BarrierStatus, bool> until, TimeSpan bound, bool throughFailures = false)
     {
         using var timeout = new CancellationTokenSource(bound);
         while (true)
@@ -20,7 +28,7 @@ internal static class BarrierObservation
             try
             {
                 var status = await barrier.GetStatusAsync(timeout.Token);
-                if (status.Waiting == waiting)
+                if (until(status))
                 {
                     return status;
                 }
