@@ -27,7 +27,7 @@ public sealed class BarrierClusterFixture : IAsyncLifetime
 
     /// <summary>Starts a cluster of <paramref name="silos"/> silos hosting barriers, all with the short <see cref="ResponseTimeout"/>.</summary>
     /// <param name="silos">How many silos to start.</param>
-    /// <param name="configure">More set-up for the cluster, applied after the defaults (more configurators, the transport).</param>
+    /// <param name="configure">More set-up for the cluster (a test's own configurators, the transport); it runs after these defaults, so it may override them.</param>
     public static async Task<TestCluster> DeployAsync(short silos, Action<TestClusterBuilder>? configure = null)
     {
         var builder = new TestClusterBuilder(silos);

@@ -18,6 +18,7 @@ public sealed class SharedGrainStorage(DeepCopier copier) : IGrainStorage
 
     private static readonly ConcurrentDictionary<(string State, GrainId Grain), (object State, long ETag)> Records = new();
     private static readonly ConcurrentDictionary<string, long> WritesByBarrier = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, int> Rejections = new(StringComparer.Ordinal);
     private static long s_writes;
 
     /// <summary>Writes accepted so far, by every silo.</summary>
@@ -28,6 +29,13 @@ public sealed class SharedGrainStorage(DeepCopier copier) : IGrainStorage
 
     /// <summary>Whether anything is stored for the barrier called <paramref name="barrier"/>.</summary>
     public static bool HoldsBarrier(string barrier) => Records.Keys.Any(k => k.Grain.Key.ToString() == barrier);
+
+    /// <summary>Writes to the barrier called <paramref name="barrier"/> refused for a stale ETag: each one fenced off a stale activation.</summary>
+    public static int RejectedWrites(string barrier) => Rejections.GetValueOrDefault(barrier);
+
+    /// <summary>The phase stored for the barrier called <paramref name="barrier"/>, or null if nothing is stored.</summary>
+    public static long? StoredPhase(string barrier)
+        => Records.FirstOrDefault(r => r.Key.Grain.Key.ToString() == barrier).Value.State is StoredBarrier stored ? stored.Phase : null;
 
     /// <summary>Moves the stored ETag of a barrier on, as a write from another activation would: the next write of its current activation fails.</summary>
     public static void WriteBehindTheBarriersBack(string barrier)
@@ -63,6 +71,7 @@ public sealed class SharedGrainStorage(DeepCopier copier) : IGrainStorage
             {
                 if (grainState.ETag != current.ETag.ToString(CultureInfo.InvariantCulture))
                 {
+                    Rejections.AddOrUpdate(grainId.Key.ToString()!, 1, (_, n) => n + 1);
                     throw new InconsistentStateException($"ETag mismatch on {grainId}: stored {current.ETag}, written with {grainState.ETag ?? "none"}.");
                 }
 
@@ -76,6 +85,7 @@ public sealed class SharedGrainStorage(DeepCopier copier) : IGrainStorage
             {
                 if (grainState.ETag is not null)
                 {
+                    Rejections.AddOrUpdate(grainId.Key.ToString()!, 1, (_, n) => n + 1);
                     throw new InconsistentStateException($"ETag mismatch on {grainId}: nothing stored, written with {grainState.ETag}.");
                 }
 

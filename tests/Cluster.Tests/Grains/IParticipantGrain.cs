@@ -31,6 +31,18 @@ public interface IParticipantGrain : IGrainWithStringKey
     [Alias("StartWaitWithOptions")]
     Task StartWaitWithOptionsAsync(string barrier, int parties, string? participant, TimeSpan? lease, ParticipantLossPolicy onParticipantLost);
 
+    /// <summary>
+    /// Starts a wait on the barrier inside this grain and returns at once; <see cref="GetWaitOutcomeAsync"/> tells
+    /// how it ended. Idempotent per <paramref name="ticket"/>, so a test may retry it through silo failures, and
+    /// the wait's outcome does not depend on the test's own call surviving them.
+    /// </summary>
+    [Alias("BeginWait")]
+    Task BeginWaitAsync(string barrier, int parties, Guid ticket);
+
+    /// <summary>How the wait started with <paramref name="ticket"/> ended, or <see langword="null"/> while it still waits.</summary>
+    [Alias("GetWaitOutcome")]
+    Task<ParticipantWaitOutcome?> GetWaitOutcomeAsync(Guid ticket);
+
     /// <summary>The silo this grain is activated on.</summary>
     [Alias("GetSilo")]
     Task<string> GetSiloAsync();

@@ -8,6 +8,9 @@ namespace Orleans.Barrier.Tests;
 [Reentrant]
 public sealed class ParticipantGrain : Grain, IParticipantGrain
 {
+    // A ticket no longer here means this activation never started that wait: it is not the one that took it.
+    private readonly Dictionary<Guid, Task<int>> _waits = [];
+
     public Task<int> WaitAsync(string barrier, int parties, TimeSpan? timeout)
     {
         var handle = GrainFactory.GetBarrier(barrier, parties);
@@ -24,6 +27,34 @@ public sealed class ParticipantGrain : Grain, IParticipantGrain
         // Nobody awaits this wait: the tests that start it kill the silo it runs on before it can end.
         _ = GetBarrier(barrier, parties, participant, lease, onParticipantLost).WaitAsync();
         return Task.CompletedTask;
+    }
+
+    public Task BeginWaitAsync(string barrier, int parties, Guid ticket)
+    {
+        if (!_waits.ContainsKey(ticket))
+        {
+            _waits.Add(ticket, GrainFactory.GetBarrier(barrier, parties).WaitAsync());
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<ParticipantWaitOutcome?> GetWaitOutcomeAsync(Guid ticket)
+    {
+        if (!_waits.TryGetValue(ticket, out var wait))
+        {
+            return Task.FromResult<ParticipantWaitOutcome?>(new(null, $"No wait with ticket {ticket} on this activation of {this.GetPrimaryKeyString()}."));
+        }
+
+        if (!wait.IsCompleted)
+        {
+            return Task.FromResult<ParticipantWaitOutcome?>(null);
+        }
+
+        var exception = wait.Exception?.InnerException;
+        return Task.FromResult<ParticipantWaitOutcome?>(wait.IsCompletedSuccessfully
+            ? new(wait.Result, null)
+            : new(null, exception is null ? "cancelled" : $"{exception.GetType().Name}: {exception.Message}"));
     }
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
