@@ -1,0 +1,531 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using Xunit.Abstractions;
+
+namespace Orleans.Barrier.Tests;
+
+/// <summary>
+/// Crashes the silo that hosts one long-lived barrier, round after round, at random moments: while the barrier
+/// fills, and right around its release. Waiters are grains on the surviving silos and the client. Every round is
+/// checked against the barrier's rules, and the phase must count every release exactly once across all the crashes,
+/// because the barrier's stored state outlives its silos (<see cref="SharedGrainStorage"/>).
+/// </summary>
+/// <remarks>
+/// Time-boxed: <c>BARRIER_CRASH_ROUNDS_SECONDS</c> (default 120) bounds the run, <c>BARRIER_CRASH_ROUNDS</c>
+/// optionally caps the rounds, <c>BARRIER_CRASH_ROUNDS_SEED</c> replays a run's random choices (not its timing),
+/// <c>BARRIER_CRASH_ROUNDS_VERBOSE=1</c> prints every round's timeline, not only failed ones. The test owns its
+/// cluster (it destroys part of it every round) and keeps the barrier off the primary silo, which cannot be killed.
+/// </remarks>
+public sealed class CrashRoundsTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Parties = 6;
+    private const int ParticipantGrains = 16;
+    private const int MaxFailures = 3;
+
+    // Around the release the kill starts between this long before and this long after the last arrival is sent, so
+    // that sometimes the release is stored and answered, sometimes stored and not answered, sometimes not stored.
+    private const int KillEarliestMs = -10;
+    private const int KillLatestMs = 20;
+
+    private static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan StorageLatency = TimeSpan.FromMilliseconds(4);
+    private static readonly TimeSpan RoundBound = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan SiloBound = TimeSpan.FromMinutes(2);
+
+    private readonly string _name = $"crash-rounds-{Guid.NewGuid():N}";
+    private TestCluster _cluster = null!;
+    private Task<SiloHandle>? _replacement;
+
+    private enum KillMoment
+    {
+        None,
+        WhileFilling,
+        AroundRelease,
+    }
+
+    public async Task InitializeAsync()
+    {
+        ArrivalOutcomeLedger.Watch(_name);
+        _cluster = await BarrierClusterFixture.DeployAsync(silos: 3, builder =>
+        {
+            builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+            builder.AddClientBuilderConfigurator<ClientConfigurator>();
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        try
+        {
+            if (_replacement is { } starting)
+            {
+                await starting.WaitAsync(SiloBound);
+            }
+        }
+        finally
+        {
+            await BarrierClusterFixture.ShutDownAsync(_cluster);
+            ArrivalOutcomeLedger.Forget(_name);
+        }
+    }
+
+    [Fact]
+    public async Task WaitAsync_HostSiloKilledAtRandomMomentsEveryRound_EachRoundReleasesEveryWaiterOnceAndPhaseCountsEveryRelease()
+    {
+        var budget = TimeSpan.FromSeconds(ReadSetting("BARRIER_CRASH_ROUNDS_SECONDS") ?? 120);
+        var maxRounds = ReadSetting("BARRIER_CRASH_ROUNDS") ?? int.MaxValue;
+        var seed = ReadSetting("BARRIER_CRASH_ROUNDS_SEED") ?? Random.Shared.Next();
+        var verbose = ReadSetting("BARRIER_CRASH_ROUNDS_VERBOSE") is > 0;
+        var random = new Random(seed);
+        var barrier = _cluster.Client.GetBarrier(_name, Parties);
+        var participants = Enumerable.Range(0, ParticipantGrains)
+            .Select(i => _cluster.Client.GetGrain<IParticipantGrain>($"{_name}-participant-{i}"))
+            .ToArray();
+        var phase = (await barrier.GetStatusAsync().Bounded()).Phase;
+        var tally = new Tally();
+        var run = Stopwatch.StartNew();
+        output.WriteLine($"barrier {_name}, {Parties} parties, budget {budget.TotalSeconds:F0}s, seed {seed}");
+
+        while (run.Elapsed < budget && tally.Rounds < maxRounds && tally.Failures.Count < MaxFailures)
+        {
+            var round = await RunRoundAsync(barrier, participants, tally.Rounds + 1, phase, random);
+            tally.Add(round);
+            if (round.Problems.Count == 0)
+            {
+                if (verbose)
+                {
+                    output.WriteLine(round.Describe());
+                }
+
+                phase++;
+                continue;
+            }
+
+            output.WriteLine(round.Describe());
+            phase = await RecoverAsync(barrier, round);
+        }
+
+        output.WriteLine(tally.Summarize(run.Elapsed));
+        output.WriteLine(
+            $"storage: {RemoteGrainStorage.Unsent} writes lost unsent, {RemoteGrainStorage.Unanswered} stored with the reply lost, " +
+            $"{RemoteGrainStorage.Slow} slow writes, {SharedGrainStorage.RejectedWrites(_name)} refused for a stale ETag (activations fenced off)");
+        Assert.True(tally.Rounds > 0, "No round ran.");
+        Assert.True(tally.Failures.Count == 0, $"{tally.Failures.Count} of {tally.Rounds} rounds broke the barrier's rules (seed {seed}):{Environment.NewLine}{string.Join(Environment.NewLine, tally.Failures)}");
+        using var bound = new CancellationTokenSource(RoundBound);
+        var final = await GetStatusThroughFailuresAsync(barrier, bound.Token);
+        Assert.Equal(tally.Rounds, final.Phase);
+    }
+
+    private async Task<Round> RunRoundAsync(IDistributedBarrier barrier, IParticipantGrain[] participants, int number, long phase, Random random)
+    {
+        var round = new Round(number, phase, ArrivalOutcomeLedger.For(_name).Count);
+        using var bound = new CancellationTokenSource(RoundBound);
+        try
+        {
+            await PlayRoundAsync(round, barrier, participants, random, bound.Token);
+        }
+        catch (Exception exception)
+        {
+            round.Problems.Add($"the round itself failed: {exception}");
+        }
+
+        return round;
+    }
+
+    private async Task PlayRoundAsync(Round round, IDistributedBarrier barrier, IParticipantGrain[] participants, Random random, CancellationToken bound)
+    {
+        // The kill needs a secondary silo to move the barrier to; the one started after the previous kill must be up.
+        if (_replacement is { } starting)
+        {
+            _replacement = null;
+            var silo = await starting.WaitAsync(SiloBound, bound);
+            round.Note($"replacement silo {silo.SiloAddress} is up");
+        }
+
+        var before = await GetStatusThroughFailuresAsync(barrier, bound);
+        round.Note($"status: phase {before.Phase}, waiting {before.Waiting}, {before.State}, host {before.HostSilo}");
+        if (before.Phase != round.PhaseBefore || before.Waiting != 0 || before.State != BarrierState.Filling)
+        {
+            round.Problems.Add($"before the round the barrier showed phase {before.Phase}, {before.Waiting} waiting, {before.State}; expected phase {round.PhaseBefore}, none waiting, filling");
+        }
+
+        var host = _cluster.SecondarySilos.FirstOrDefault(s => s.SiloAddress.ToString() == before.HostSilo);
+        var silos = await Task.WhenAll(participants.Select(p => ThroughFailuresAsync(p.GetSiloAsync, bound)));
+
+        // Grain waiters only on silos that survive this round: a waiter that dies with its silo is not a live waiter.
+        var survivors = participants.Where((_, i) => silos[i] != before.HostSilo).OrderBy(_ => random.Next()).ToList();
+        round.Moment = host is null ? KillMoment.None : random.Next(2) == 0 ? KillMoment.WhileFilling : KillMoment.AroundRelease;
+        round.ArrivedBeforeKill = round.Moment == KillMoment.WhileFilling ? random.Next(Parties) : Parties - 1;
+        round.KillOffsetMs = random.Next(KillEarliestMs, KillLatestMs + 1);
+        var grainWaiters = Enumerable.Range(0, Parties).Select(_ => random.Next(2) == 0).ToArray();
+
+        var waits = round.Waits;
+        void Arrive()
+        {
+            var i = waits.Count;
+            if (grainWaiters[i] && survivors.Count > 0)
+            {
+                var grain = survivors[^1];
+                survivors.RemoveAt(survivors.Count - 1);
+                var who = $"w{i} grain {grain.GetPrimaryKeyString()[^14..]} on {silos[Array.IndexOf(participants, grain)]}";
+                round.Note($"{who} arrives");
+                waits.Add((who, WaitInGrainAsync(grain, bound)));
+            }
+            else
+            {
+                round.Note($"w{i} client arrives");
+                // Not the round's bound: cancelling would take the arrival back, and the round must see it released.
+                waits.Add(($"w{i} client", barrier.WaitAsync(CancellationToken.None)));
+            }
+        }
+
+        for (var i = 0; i < round.ArrivedBeforeKill; i++)
+        {
+            Arrive();
+        }
+
+        await barrier.WaitForWaitingAsync(round.ArrivedBeforeKill, RoundBound).WaitAsync(bound);
+        round.Note($"{round.ArrivedBeforeKill} waiting");
+        if (host is null)
+        {
+            round.Note("the barrier is on the primary silo, which cannot be killed: no kill this round");
+            Arrive();
+        }
+        else if (round.Moment == KillMoment.WhileFilling)
+        {
+            await KillAsync(round, host);
+            while (waits.Count < Parties)
+            {
+                Arrive();
+            }
+        }
+        else if (round.KillOffsetMs < 0)
+        {
+            var killing = KillAsync(round, host);
+            await Task.Delay(-round.KillOffsetMs, bound);
+            Arrive();
+            await killing;
+        }
+        else
+        {
+            Arrive();
+            if (round.KillOffsetMs > 0)
+            {
+                await Task.Delay(round.KillOffsetMs, bound);
+            }
+
+            await KillAsync(round, host);
+        }
+
+        try
+        {
+            await Task.WhenAll(waits.Select(w => w.Wait)).WaitAsync(bound);
+            round.Note("every waiter has an outcome");
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Each wait's own outcome is checked below.
+            round.Note($"not every waiter was released: {exception.GetType().Name}");
+        }
+
+        round.Released = Stopwatch.GetTimestamp();
+
+        // A fresh bound: the round's own may have run out on a waiter that was never released.
+        using var statusBound = new CancellationTokenSource(RoundBound);
+        var after = await GetStatusThroughFailuresAsync(barrier, statusBound.Token);
+        round.Note($"status: phase {after.Phase}, waiting {after.Waiting}, {after.State}, host {after.HostSilo}");
+        Check(round, after);
+    }
+
+    /// <summary>The rules every round must keep, whatever was killed when.</summary>
+    private void Check(Round round, BarrierStatus after)
+    {
+        var releasedPhase = round.PhaseBefore + 1;
+        var indices = new List<int>();
+        foreach (var (who, wait) in round.Waits)
+        {
+            if (wait.IsCompletedSuccessfully)
+            {
+                indices.Add(wait.Result);
+                round.Note($"{who} released with index {wait.Result}");
+            }
+            else
+            {
+                round.Problems.Add($"{who} was not released: {(wait.IsCompleted ? wait.Exception?.InnerException?.ToString() ?? "cancelled" : $"still waiting after {RoundBound.TotalSeconds:F0}s")}");
+            }
+        }
+
+        if (!indices.Order().SequenceEqual(Enumerable.Range(0, Parties)))
+        {
+            round.Problems.Add($"the indices returned are [{string.Join(", ", indices.Order())}], not a permutation of [0, {Parties})");
+        }
+
+        // What the barrier told each arrival, as the callers received it: one answer per arrival, all in this phase.
+        var answers = ArrivalOutcomeLedger.For(_name).Skip(round.LedgerStart).ToList();
+        round.Answers = answers;
+        foreach (var twice in answers.GroupBy(a => a.Arrival).Where(g => g.Select(a => (a.Outcome.Kind, a.Outcome.Index, a.Outcome.Phase)).Distinct().Count() > 1))
+        {
+            round.Problems.Add($"arrival {twice.Key} got different answers: {string.Join("; ", twice.Select(a => Describe(a.Outcome)))}");
+        }
+
+        var released = answers.Where(a => a.Outcome.Kind == ArrivalOutcomeKind.Released).DistinctBy(a => a.Arrival).ToList();
+        foreach (var other in answers.Where(a => a.Outcome.Kind != ArrivalOutcomeKind.Released || a.Outcome.Phase != releasedPhase))
+        {
+            round.Problems.Add($"arrival {other.Arrival} was answered {Describe(other.Outcome)}; every arrival of this round must be released in phase {releasedPhase}");
+        }
+
+        if (released.Count != Parties || !released.Select(a => a.Outcome.Index).Order().SequenceEqual(Enumerable.Range(0, Parties)))
+        {
+            round.Problems.Add($"{released.Count} arrivals were released, with indices [{string.Join(", ", released.Select(a => a.Outcome.Index).Order())}]; expected {Parties} with a permutation of [0, {Parties})");
+        }
+
+        if (after.Phase != releasedPhase || after.Waiting != 0 || after.State != BarrierState.Filling)
+        {
+            round.Problems.Add($"after the round the barrier showed phase {after.Phase}, {after.Waiting} waiting, {after.State}; expected phase {releasedPhase}, none waiting, filling");
+        }
+
+        if (round.KilledAt is { } killedAt)
+        {
+            round.AnsweredBeforeKilled = released.Count(a => a.ReceivedAt <= killedAt);
+        }
+    }
+
+    private async Task KillAsync(Round round, SiloHandle host)
+    {
+        round.Note($"killing the host {host.SiloAddress}");
+        var killing = Stopwatch.GetTimestamp();
+        await _cluster.KillSiloAsync(host).WaitAsync(SiloBound);
+        round.KilledAt = Stopwatch.GetTimestamp();
+        round.KillDuration = Stopwatch.GetElapsedTime(killing);
+        round.StoredPhaseAtKill = SharedGrainStorage.StoredPhase(_name);
+        round.Note($"host killed; storage holds phase {round.StoredPhaseAtKill}");
+
+        // A new port: the port allocator would otherwise hand out the port of a silo that is still running.
+        _replacement = _cluster.StartAdditionalSiloAsync(startAdditionalSiloOnNewPort: true);
+    }
+
+    /// <summary>After a failed round: wake whoever still waits, let every wait end, and carry on from the barrier's own phase.</summary>
+    private async Task<long> RecoverAsync(IDistributedBarrier barrier, Round round)
+    {
+        using var bound = new CancellationTokenSource(RoundBound);
+        await ThroughFailuresAsync(async () => { await barrier.ResetAsync(); return true; }, bound.Token);
+        try
+        {
+            await Task.WhenAll(round.Waits.Select(w => w.Wait)).WaitAsync(bound.Token);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The reset breaks the waits that were still stuck; that is the point.
+        }
+
+        var status = await GetStatusThroughFailuresAsync(barrier, bound.Token);
+        output.WriteLine($"recovered: the barrier carries on from phase {status.Phase}");
+        return status.Phase;
+    }
+
+    private async Task<int> WaitInGrainAsync(IParticipantGrain grain, CancellationToken bound)
+    {
+        var ticket = Guid.NewGuid();
+        await ThroughFailuresAsync(async () => { await grain.BeginWaitAsync(_name, Parties, ticket); return true; }, bound);
+        while (true)
+        {
+            if (await ThroughFailuresAsync(() => grain.GetWaitOutcomeAsync(ticket), bound) is { } outcome)
+            {
+                return outcome.Index ?? throw new InvalidOperationException(outcome.Error);
+            }
+
+            await Task.Delay(20, bound);
+        }
+    }
+
+    private static Task<BarrierStatus> GetStatusThroughFailuresAsync(IDistributedBarrier barrier, CancellationToken bound)
+        => ThroughFailuresAsync(() => barrier.GetStatusAsync(bound), bound);
+
+    /// <summary>Calls until a call succeeds: while a killed silo is being declared dead, calls that touch it fail.</summary>
+    private static async Task<T> ThroughFailuresAsync<T>(Func<Task<T>> call, CancellationToken bound)
+    {
+        while (true)
+        {
+            try
+            {
+                return await call().WaitAsync(bound);
+            }
+            catch (Exception exception) when (!bound.IsCancellationRequested && exception is not OutOfMemoryException)
+            {
+                await Task.Delay(50, bound);
+            }
+        }
+    }
+
+    private static string Describe(ArrivalOutcome outcome)
+        => $"{outcome.Kind} index {outcome.Index} phase {outcome.Phase} by incarnation {outcome.Incarnation.ToString("N")[..8]}";
+
+    private static int? ReadSetting(string name)
+        => int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    /// <summary>One round: what was planned, what happened, and what broke the rules.</summary>
+    private sealed class Round(int number, long phaseBefore, int ledgerStart)
+    {
+        private readonly long _started = Stopwatch.GetTimestamp();
+        private readonly ConcurrentQueue<string> _timeline = new();
+
+        public int Number { get; } = number;
+
+        public long PhaseBefore { get; } = phaseBefore;
+
+        public int LedgerStart { get; } = ledgerStart;
+
+        public KillMoment Moment { get; set; }
+
+        public int ArrivedBeforeKill { get; set; }
+
+        public int KillOffsetMs { get; set; }
+
+        public long? KilledAt { get; set; }
+
+        public TimeSpan KillDuration { get; set; }
+
+        public long? StoredPhaseAtKill { get; set; }
+
+        public int AnsweredBeforeKilled { get; set; }
+
+        public long Released { get; set; }
+
+        public List<(string Who, Task<int> Wait)> Waits { get; } = [];
+
+        public List<ArrivalOutcomeLedger.RecordedOutcome> Answers { get; set; } = [];
+
+        public List<string> Problems { get; } = [];
+
+        public TimeSpan Duration => Stopwatch.GetElapsedTime(_started, Released == 0 ? Stopwatch.GetTimestamp() : Released);
+
+        /// <summary>From the end of the kill until every waiter had its outcome.</summary>
+        public TimeSpan? Recovery => KilledAt is { } killed && Released != 0 ? Stopwatch.GetElapsedTime(killed, Released) : null;
+
+        public string Kind => Moment switch
+        {
+            KillMoment.None => "no kill (barrier on the primary)",
+            KillMoment.WhileFilling => $"while filling, {ArrivedBeforeKill} of {Parties} arrived",
+            _ when StoredPhaseAtKill != PhaseBefore + 1 => "around the release: release not stored when the kill ended",
+            _ when AnsweredBeforeKilled == 0 => "around the release: release stored, nobody answered before the kill ended",
+            _ when AnsweredBeforeKilled < Parties => "around the release: release stored, some answered before the kill ended",
+            _ => "around the release: release stored, all answered before the kill ended",
+        };
+
+        public void Note(string what) => _timeline.Enqueue($"{Stopwatch.GetElapsedTime(_started).TotalMilliseconds,8:F1} ms  {what}");
+
+        public string Describe()
+        {
+            var text = new StringBuilder();
+            text.AppendLine(CultureInfo.InvariantCulture, $"ROUND {Number} {(Problems.Count > 0 ? "FAILED" : "passed")} (phase before {PhaseBefore}; kill {Kind}; offset {KillOffsetMs} ms; kill took {KillDuration.TotalMilliseconds:F0} ms):");
+            foreach (var problem in Problems)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  - {problem}");
+            }
+
+            text.AppendLine("  timeline:");
+            foreach (var line in _timeline)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"    {line}");
+            }
+
+            text.AppendLine("  answers received (ms since round start):");
+            foreach (var answer in Answers)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"    {Stopwatch.GetElapsedTime(_started, answer.ReceivedAt).TotalMilliseconds,8:F1} ms  arrival {answer.Arrival}: {CrashRoundsTests.Describe(answer.Outcome)}");
+            }
+
+            return text.ToString();
+        }
+    }
+
+    /// <summary>Counts over the whole run.</summary>
+    private sealed class Tally
+    {
+        private readonly Dictionary<string, int> _byKind = new(StringComparer.Ordinal);
+        private readonly List<TimeSpan> _recoveries = [];
+        private readonly List<TimeSpan> _kills = [];
+
+        public int Rounds { get; private set; }
+
+        public List<string> Failures { get; } = [];
+
+        public void Add(Round round)
+        {
+            Rounds++;
+            _byKind[round.Kind] = _byKind.GetValueOrDefault(round.Kind) + 1;
+            if (round.Recovery is { } recovery)
+            {
+                _recoveries.Add(recovery);
+                _kills.Add(round.KillDuration);
+            }
+
+            if (round.Problems.Count > 0)
+            {
+                Failures.Add($"round {round.Number} ({round.Kind}): {string.Join(" | ", round.Problems)}");
+            }
+        }
+
+        public string Summarize(TimeSpan elapsed)
+        {
+            var text = new StringBuilder();
+            text.AppendLine(CultureInfo.InvariantCulture, $"{Rounds} rounds in {elapsed.TotalSeconds:F0}s ({Rounds / elapsed.TotalMinutes:F1} rounds/min), {_recoveries.Count} kills, {Failures.Count} failed rounds");
+            foreach (var (kind, count) in _byKind.OrderBy(k => k.Key, StringComparer.Ordinal))
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"  {count,5}  {kind}");
+            }
+
+            text.AppendLine(CultureInfo.InvariantCulture, $"  kill took (ms): {Percentiles(_kills)}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  kill to all released (ms): {Percentiles(_recoveries)}");
+            return text.ToString();
+        }
+
+        private static string Percentiles(List<TimeSpan> spans)
+        {
+            if (spans.Count == 0)
+            {
+                return "none";
+            }
+
+            var sorted = spans.Select(s => s.TotalMilliseconds).Order().ToList();
+            double At(double q) => sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(q * sorted.Count))];
+            return $"min {sorted[0]:F0}, median {At(0.5):F0}, p95 {At(0.95):F0}, max {sorted[^1]:F0}";
+        }
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.PlaceOnSecondarySilos(GrainType.Create("barrier"));
+
+            // Registered after the fixture's shared storage, so the barriers get this one: the same records, reached
+            // with lag, and out of reach of a killed silo.
+            siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(
+                SharedGrainStorage.Name,
+                (services, _) => new RemoteGrainStorage(
+                    ActivatorUtilities.CreateInstance<SharedGrainStorage>(services),
+                    StorageLatency,
+                    services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
+            siloBuilder.AddOutgoingGrainCallFilter<ArrivalOutcomeLedger>();
+            siloBuilder.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
+        }
+    }
+
+    private sealed class ClientConfigurator : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
+        {
+            clientBuilder.AddOutgoingGrainCallFilter<ArrivalOutcomeLedger>();
+            clientBuilder.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using Orleans.Storage;
+
+namespace Orleans.Barrier.Tests;
+
+/// <summary>
+/// Another grain storage as one silo would reach a database across a network, so that a killed silo can lose a
+/// write at every step of it: a write waits a moment before it is sent, travels, is stored, and its reply travels
+/// back. A silo killed before the write is sent has lost it; a write already on the wire lands even if its silo dies
+/// meanwhile (sometimes late: now and then a write is slow); a silo killed before the reply arrives has stored the
+/// state without learning it. Reads are immediate.
+/// </summary>
+/// <param name="inner">The storage that holds the records.</param>
+/// <param name="maxLatency">The longest of each of a write's three steps (before sending, on the wire, the reply), unless the write is slow.</param>
+/// <param name="siloStopping">Cancelled when this silo starts to stop (is killed).</param>
+internal sealed class RemoteGrainStorage(IGrainStorage inner, TimeSpan maxLatency, CancellationToken siloStopping) : IGrainStorage
+{
+    // One write in this many takes up to SlowWrite on the wire: long enough for another silo to take the barrier
+    // over and read the storage before the write of the killed one lands.
+    private const int SlowWriteOneIn = 8;
+    private static readonly TimeSpan SlowWrite = TimeSpan.FromMilliseconds(150);
+    private static long s_unsent;
+    private static long s_slow;
+    private static long s_unanswered;
+
+    /// <summary>Writes lost because their silo was killed before sending them, by every instance in the process.</summary>
+    public static long Unsent => Interlocked.Read(ref s_unsent);
+
+    /// <summary>Slow writes, by every instance in the process.</summary>
+    public static long Slow => Interlocked.Read(ref s_slow);
+
+    /// <summary>Writes stored whose reply was lost because their silo was killed meanwhile, by every instance in the process.</summary>
+    public static long Unanswered => Interlocked.Read(ref s_unanswered);
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        => inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        // Off the grain's scheduler, as a storage client's I/O would be.
+        await LagAsync(maxLatency).ConfigureAwait(false);
+        ThrowIfSiloStopped("the write was never sent", ref s_unsent);
+        var slow = Random.Shared.Next(SlowWriteOneIn) == 0;
+        if (slow)
+        {
+            Interlocked.Increment(ref s_slow);
+        }
+
+        await LagAsync(slow ? SlowWrite : maxLatency).ConfigureAwait(false);
+        await inner.WriteStateAsync(stateName, grainId, grainState).ConfigureAwait(false);
+        await LagAsync(maxLatency).ConfigureAwait(false);
+        ThrowIfSiloStopped("the write was stored, but its reply never reached the silo", ref s_unanswered);
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        => inner.ClearStateAsync(stateName, grainId, grainState);
+
+    private static Task LagAsync(TimeSpan max) => Task.Delay(Random.Shared.Next((int)max.TotalMilliseconds + 1));
+
+    private void ThrowIfSiloStopped(string what, ref long count)
+    {
+        if (siloStopping.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref count);
+            throw new OperationCanceledException($"The silo was killed: {what}.", siloStopping);
+        }
+    }
+}
