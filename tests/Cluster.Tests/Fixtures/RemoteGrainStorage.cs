@@ -1,3 +1,4 @@
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace Orleans.Barrier.Tests;
@@ -6,20 +7,26 @@ namespace Orleans.Barrier.Tests;
 /// Another grain storage as one silo would reach a database across a network, so that a killed silo can lose a
 /// write at every step of it: a write waits a moment before it is sent, travels, is stored, and its reply travels
 /// back. A silo killed before the write is sent has lost it; a write already on the wire lands even if its silo dies
-/// meanwhile (sometimes late: now and then a write is slow); a silo killed before the reply arrives has stored the
-/// state without learning it. Reads are immediate.
+/// meanwhile, and then late, often after another silo has taken the barrier over and read the storage (the case an
+/// ETag must fence off); a silo killed before the reply arrives has stored the state without learning it. Now and
+/// then a write is slow anyway. Reads are immediate.
 /// </summary>
-/// <param name="inner">The storage that holds the records.</param>
+/// <param name="inner">The shared storage, as this silo's instance, for reads; writes go to the same records.</param>
+/// <param name="copier">This silo's copier, to take the state as it is sent.</param>
 /// <param name="maxLatency">The longest of each of a write's three steps (before sending, on the wire, the reply), unless the write is slow.</param>
 /// <param name="siloStopping">Cancelled when this silo starts to stop (is killed).</param>
-internal sealed class RemoteGrainStorage(IGrainStorage inner, TimeSpan maxLatency, CancellationToken siloStopping) : IGrainStorage
+internal sealed class RemoteGrainStorage(IGrainStorage inner, DeepCopier copier, TimeSpan maxLatency, CancellationToken siloStopping) : IGrainStorage
 {
-    // One write in this many takes up to SlowWrite on the wire: long enough for another silo to take the barrier
-    // over and read the storage before the write of the killed one lands.
     private const int SlowWriteOneIn = 8;
     private static readonly TimeSpan SlowWrite = TimeSpan.FromMilliseconds(150);
+
+    // A write from a dead silo, stuck somewhere on the way, lands up to this long after it was sent: often past the
+    // time another silo takes the barrier over (about a response timeout in these tests).
+    private static readonly TimeSpan OrphanedWriteLag = TimeSpan.FromSeconds(7);
     private static long s_unsent;
     private static long s_slow;
+    private static long s_late;
+    private static long s_lateRefused;
     private static long s_unanswered;
 
     /// <summary>Writes lost because their silo was killed before sending them, by every instance in the process.</summary>
@@ -27,6 +34,12 @@ internal sealed class RemoteGrainStorage(IGrainStorage inner, TimeSpan maxLatenc
 
     /// <summary>Slow writes, by every instance in the process.</summary>
     public static long Slow => Interlocked.Read(ref s_slow);
+
+    /// <summary>Writes of a killed silo that landed late, by every instance in the process.</summary>
+    public static long Late => Interlocked.Read(ref s_late);
+
+    /// <summary>Late writes of a killed silo that storage refused (stale ETag), by every instance in the process.</summary>
+    public static long LateRefused => Interlocked.Read(ref s_lateRefused);
 
     /// <summary>Writes stored whose reply was lost because their silo was killed meanwhile, by every instance in the process.</summary>
     public static long Unanswered => Interlocked.Read(ref s_unanswered);
@@ -39,6 +52,9 @@ internal sealed class RemoteGrainStorage(IGrainStorage inner, TimeSpan maxLatenc
         // Off the grain's scheduler, as a storage client's I/O would be.
         await LagAsync(maxLatency).ConfigureAwait(false);
         ThrowIfSiloStopped("the write was never sent", ref s_unsent);
+
+        // What is sent is what the state was when sent; landing needs nothing from the silo, which may be gone.
+        var sent = (object)copier.Copy(grainState.State)!;
         var slow = Random.Shared.Next(SlowWriteOneIn) == 0;
         if (slow)
         {
@@ -46,7 +62,23 @@ internal sealed class RemoteGrainStorage(IGrainStorage inner, TimeSpan maxLatenc
         }
 
         await LagAsync(slow ? SlowWrite : maxLatency).ConfigureAwait(false);
-        await inner.WriteStateAsync(stateName, grainId, grainState).ConfigureAwait(false);
+        var late = siloStopping.IsCancellationRequested;
+        if (late)
+        {
+            Interlocked.Increment(ref s_late);
+            await LagAsync(OrphanedWriteLag).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await SharedGrainStorage.WriteCopyAsync(stateName, grainId, grainState, sent).ConfigureAwait(false);
+        }
+        catch (InconsistentStateException) when (late)
+        {
+            Interlocked.Increment(ref s_lateRefused);
+            throw;
+        }
+
         await LagAsync(maxLatency).ConfigureAwait(false);
         ThrowIfSiloStopped("the write was stored, but its reply never reached the silo", ref s_unanswered);
     }

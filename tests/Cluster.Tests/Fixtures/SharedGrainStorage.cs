@@ -62,9 +62,16 @@ public sealed class SharedGrainStorage(DeepCopier copier) : IGrainStorage
     }
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        => WriteCopyAsync(stateName, grainId, grainState, copier.Copy(grainState.State)!);
+
+    /// <summary>
+    /// Writes <paramref name="copy"/>, a copy of <paramref name="grainState"/>'s state that nothing else holds, with
+    /// its ETag check. For a writer that copied the state earlier, while its silo was alive: this path uses no
+    /// service of any silo, so a write may land after the silo that sent it is gone.
+    /// </summary>
+    internal static Task WriteCopyAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, object copy)
     {
         var key = (stateName, grainId);
-        var copy = (object)copier.Copy(grainState.State)!;
         while (true)
         {
             if (Records.TryGetValue(key, out var current))
