@@ -27,7 +27,9 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
 
     // A new activation is a new incarnation: a poll that was answered by an earlier one re-attaches here.
     private readonly Guid _incarnation = Guid.NewGuid();
-    private readonly Dictionary<ArrivalId, TaskCompletionSource<ArrivalResult>> _pollsByArrival = [];
+    // A poll may be answered "pending" this much before its time, so one timer tick ends a batch of them.
+    private static readonly TimeSpan PollExpirySlack = TimeSpan.FromMilliseconds(200);
+    private readonly HeldPolls _polls = new();
     private readonly Dictionary<string, string?> _siloBySource = new(StringComparer.Ordinal);
     private readonly BarrierHostOptions _options;
     private readonly TimeSpan _defaultPoll;
@@ -35,7 +37,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     private readonly ILogger<BarrierGrain> _logger;
     private BarrierStateWriter _writer = null!;
     private BarrierStateMachine? _machine;
-    private IGrainTimer? _deadlineTimer;
+    private IGrainTimer? _timer;
     private DateTimeOffset? _timerArmedFor;
     private GrainId? _caller;
     private (GrainId Id, string Name) _lastCaller;
@@ -105,12 +107,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
 
         // Registered before the write below, so a release decided by another turn while this one waits for
         // storage finds the poll and wakes it.
-        TaskCompletionSource<ArrivalResult>? pending = null;
-        if (!transition.Result.IsFinal && !_pollsByArrival.TryGetValue(request.Id, out pending))
-        {
-            pending = new TaskCompletionSource<ArrivalResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _pollsByArrival.Add(request.Id, pending);
-        }
+        var pending = transition.Result.IsFinal ? null : _polls.GetOrAdd(request.Id);
 
         var result = await CommitAsync(transition);
         if (!result.IsFinal)
@@ -126,16 +123,11 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         }
 
         // A live participant renews its lease at least three times per lease, so one late poll does not lose it.
+        // Answered "pending" before the caller's response timeout at the latest; it re-issues the poll with the same id.
         var poll = Min(Min(request.MaxPoll ?? _defaultPoll, _options.MaxPollInterval), terms.Lease is { } l ? l / 3 : TimeSpan.MaxValue);
-        try
-        {
-            return ToOutcome(await pending.Task.WaitAsync(poll, _time));
-        }
-        catch (TimeoutException)
-        {
-            // Answer before the caller's response timeout; it re-issues the poll with the same arrival id.
-            return ToOutcome(ArrivalResult.Pending(machine.Phase));
-        }
+        _polls.ExpireAt(request.Id, pending, _time.GetUtcNow() + poll);
+        ScheduleTimer();
+        return ToOutcome(await pending.Task);
     }
 
     public async Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, int parties)
@@ -247,10 +239,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
 
         foreach (var completion in transition.Completions)
         {
-            if (_pollsByArrival.Remove(completion.Arrival, out var pending))
-            {
-                pending.TrySetResult(completion.Result);
-            }
+            _polls.Complete(completion.Arrival, completion.Result);
         }
 
         if (transition.Completions.Count > 0)
@@ -258,7 +247,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
             LogCompletions(transition.Completions);
         }
 
-        ScheduleDeadline();
+        ScheduleTimer();
         return transition.Result;
     }
 
@@ -301,15 +290,9 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
 
         _fencedBy = exception;
         LogSteppedAside(exception, Name);
-        var unavailable = Fenced();
-        foreach (var pending in _pollsByArrival.Values)
-        {
-            pending.TrySetException(unavailable);
-        }
-
-        _pollsByArrival.Clear();
-        _deadlineTimer?.Dispose();
-        _deadlineTimer = null;
+        _polls.FailAll(Fenced());
+        _timer?.Dispose();
+        _timer = null;
         DeactivateOnIdle();
     }
 
@@ -324,42 +307,55 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     private BarrierUnavailableException Fenced() => new(
         $"Barrier '{Name}': this activation's storage write failed ({_fencedBy?.GetType().Name}: {_fencedBy?.Message}); it is stepping aside. Retry: the barrier continues from storage.");
 
-    private void ScheduleDeadline()
+    /// <summary>Arms the one timer for whichever comes first: a barrier deadline (timeout, lease) or a held poll's expiry.</summary>
+    private void ScheduleTimer()
     {
-        // Lease renewals push the earliest deadline later on almost every poll; re-arming the timer for each would
-        // be waste. A timer that fires early finds nothing overdue and re-arms from there.
-        var nextDeadline = _machine?.NextDeadline;
-        if (nextDeadline is null || (_timerArmedFor is { } armed && armed <= nextDeadline))
+        if (_fencedBy is not null)
         {
             return;
         }
 
-        _timerArmedFor = nextDeadline;
-
-        // Timers cannot be set weeks ahead; an early tick finds nothing overdue and re-arms from here.
-        var due = nextDeadline.Value - _time.GetUtcNow();
-        due = due < TimeSpan.Zero ? TimeSpan.Zero : Min(due, MaxTimerDue);
-        if (_deadlineTimer is null)
+        // Lease renewals push the earliest deadline later on almost every poll; re-arming the timer for each would
+        // be waste. A timer that fires early finds nothing due and re-arms from there.
+        var next = Earliest(_machine?.NextDeadline, _polls.NextExpiry);
+        if (next is null || (_timerArmedFor is { } armed && armed <= next))
         {
-            _deadlineTimer = this.RegisterGrainTimer(
-                OnDeadlineAsync,
+            return;
+        }
+
+        _timerArmedFor = next;
+
+        // Timers cannot be set weeks ahead; an early tick finds nothing due and re-arms from here.
+        var due = next.Value - _time.GetUtcNow();
+        due = due < TimeSpan.Zero ? TimeSpan.Zero : Min(due, MaxTimerDue);
+        if (_timer is null)
+        {
+            _timer = this.RegisterGrainTimer(
+                OnTimerAsync,
                 new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, Interleave = true });
         }
         else
         {
-            _deadlineTimer.Change(due, Timeout.InfiniteTimeSpan);
+            _timer.Change(due, Timeout.InfiniteTimeSpan);
         }
     }
 
-    private async Task OnDeadlineAsync(CancellationToken cancellationToken)
+    private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
         // The timer is one-shot: whatever it was armed for has now passed or must be re-armed.
         _timerArmedFor = null;
-        if (_machine is { } machine && _fencedBy is null)
+        if (_machine is not { } machine || _fencedBy is not null)
         {
-            await CommitAsync(machine.AdvanceTime(_time.GetUtcNow()));
+            return;
         }
+
+        var now = _time.GetUtcNow();
+        _polls.ExpireDue(now + PollExpirySlack, ArrivalResult.Pending(machine.Phase));
+        await CommitAsync(machine.AdvanceTime(now));
     }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b)
+        => a is null ? b : b is null ? a : a < b ? a : b;
 
     /// <summary>Finds the silo of each grain participant; clients and unknown callers get null.</summary>
     /// <remarks>
