@@ -15,7 +15,8 @@ public sealed class BarrierHostOptions
 
     /// <summary>
     /// How long a barrier remembers the final result (index, break or cancellation) of an arrival, so a
-    /// participant whose answer was lost in transit and asks again gets the same answer. Default: two minutes.
+    /// participant whose answer was lost in transit and asks again gets the same answer. At most
+    /// max(2 x parties, 1,024) results are remembered, so memory does not grow with throughput. Default: two minutes.
     /// </summary>
     public TimeSpan ResultRetention { get; set; } = TimeSpan.FromMinutes(2);
 
