@@ -110,13 +110,6 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         var pending = transition.Result.IsFinal ? null : _polls.GetOrAdd(request.Id);
 
         var result = await CommitAsync(transition);
-        if (!result.IsFinal)
-        {
-            // A fenced activation can never answer a held poll, and a held call would keep it from deactivating
-            // while every other participant's call queued behind it: send this one to the live activation now.
-            ThrowIfFenced();
-        }
-
         if (result.IsFinal || pending is null)
         {
             return ToOutcome(result);
@@ -134,14 +127,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     {
         ThrowIfFenced();
         var transition = GetOrCreateMachine(parties).Cancel(arrival, _time.GetUtcNow());
-        var result = await CommitAsync(transition);
-        if (!result.IsFinal)
-        {
-            // Fenced before the outcome was stored: nothing was decided here, so the handle retries on the live activation.
-            ThrowIfFenced();
-        }
-
-        return ToOutcome(result);
+        return ToOutcome(await CommitAsync(transition));
     }
 
     public async Task ResetAsync(int? parties)
@@ -151,7 +137,6 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         var transition = machine.Reset(_time.GetUtcNow());
         LogReset(Name, transition.Completions.Count);
         await CommitAsync(transition);
-        ThrowIfFenced();
     }
 
     public async Task AbortAsync(int? parties)
@@ -161,7 +146,6 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         var transition = machine.Abort(_time.GetUtcNow());
         LogAborted(Name, transition.Completions.Count);
         await CommitAsync(transition);
-        ThrowIfFenced();
     }
 
     public async Task<BarrierStatus?> GetStatusAsync(int? parties)
@@ -174,8 +158,11 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         }
 
         // A status must not show what storage does not hold yet (a new barrier, a release being written).
-        await PersistAsync();
-        ThrowIfFenced();
+        if (!await PersistAsync())
+        {
+            throw Fenced();
+        }
+
         var status = machine.GetStatus(_options.StatusListLimit);
         var silos = await LocateWaitersAsync(machine.Waiters.Take(_options.StatusListLimit).Select(w => w.Terms.Source));
         return status with
@@ -227,14 +214,16 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
 
     /// <summary>
     /// The funnel every step goes through: store the step if it changed what is stored, then wake the polls of
-    /// the arrivals it completed and re-arm the deadline timer. Returns the caller's own result, or pending if
-    /// this activation was fenced off meanwhile (callers then throw, so the participant retries on the live activation).
+    /// the arrivals it completed and re-arm the deadline timer. Returns the caller's own result. If this activation
+    /// was fenced off meanwhile nothing it decided may be answered: it throws the retryable
+    /// <see cref="BarrierUnavailableException"/>, so the participant retries on the live activation (and a held call
+    /// never keeps a fenced activation from deactivating).
     /// </summary>
     private async Task<ArrivalResult> CommitAsync(BarrierTransition transition)
     {
         if (!await PersistAsync())
         {
-            return ArrivalResult.Pending(transition.Result.Phase);
+            throw Fenced();
         }
 
         foreach (var completion in transition.Completions)
@@ -351,7 +340,14 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
 
         var now = _time.GetUtcNow();
         _polls.ExpireDue(now + PollExpirySlack, ArrivalResult.Pending(machine.Phase));
-        await CommitAsync(machine.AdvanceTime(now));
+        try
+        {
+            await CommitAsync(machine.AdvanceTime(now));
+        }
+        catch (BarrierUnavailableException)
+        {
+            // Fenced while storing what the deadline did; the activation is stepping aside and its waiters move on.
+        }
     }
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b)
