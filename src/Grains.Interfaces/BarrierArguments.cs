@@ -67,6 +67,15 @@ internal static class BarrierArguments
         }
     }
 
+    /// <summary>A coalesced arrival stands for 1 to <paramref name="parties"/> participants (0 on the wire means 1).</summary>
+    public static void ThrowIfInvalidUnits(int units, int parties, string paramName)
+    {
+        if (units < 0 || units > parties)
+        {
+            throw new ArgumentOutOfRangeException(paramName, units, $"An arrival stands for 1 to {parties} participants (the party count); got {units}.");
+        }
+    }
+
     public static void ThrowIfInvalidPolicy(ParticipantLossPolicy policy, string paramName)
     {
         if (!Enum.IsDefined(policy))

@@ -9,4 +9,12 @@ namespace Orleans.Barrier;
 public sealed record BarrierWaiter(
     [property: Id(0)] string Participant,
     [property: Id(1)] string? Silo,
-    [property: Id(2)] DateTimeOffset ArrivedAt);
+    [property: Id(2)] DateTimeOffset ArrivedAt)
+{
+    /// <summary>
+    /// How many participants this arrival stands for: 1, or more when one process coalesced several of its
+    /// participants' arrivals into one (they share its name).
+    /// </summary>
+    [Id(3)]
+    public int Count { get; init; } = 1;
+}

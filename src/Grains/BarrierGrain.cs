@@ -94,6 +94,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         BarrierArguments.ThrowIfInvalidLease(lease, nameof(request));
         BarrierArguments.ThrowIfInvalidParticipant(request.Participant, nameof(request));
         BarrierArguments.ThrowIfInvalidPolicy(request.OnParticipantLost, nameof(request));
+        BarrierArguments.ThrowIfInvalidUnits(request.Units, request.Parties, nameof(request));
 
         var caller = CallerName();
         var terms = new ArrivalTerms(
@@ -101,7 +102,8 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
             request.Timeout,
             lease == Timeout.InfiniteTimeSpan ? null : lease,
             request.OnParticipantLost,
-            caller);
+            caller,
+            Math.Max(request.Units, 1));
         var machine = GetOrCreateMachine(request.Parties);
         var transition = machine.Arrive(request.Id, terms, _time.GetUtcNow(), mustBeKnown: request.Incarnation == _incarnation);
 
@@ -412,7 +414,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     }
 
     private ArrivalOutcome ToOutcome(ArrivalResult result)
-        => new(result.Kind, result.Index, result.Phase, result.Reason, _incarnation) { LostParticipants = result.Lost };
+        => new(result.Kind, result.Index, result.Phase, result.Reason, _incarnation) { LostParticipants = result.Lost, Units = result.Units };
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

@@ -18,4 +18,12 @@ public sealed record ArrivalOutcome(
     /// <summary>The participants whose lost leases broke the barrier, when <see cref="Reason"/> is <see cref="BrokenBarrierReason.ParticipantLost"/>.</summary>
     [Id(5)]
     public IReadOnlyList<string>? LostParticipants { get; init; }
+
+    /// <summary>
+    /// For a release: how many of the arrival's units it took, with indices <see cref="Index"/> onwards. Fewer than
+    /// the request's <see cref="ArrivalRequest.Units"/> when part of the arrival completed the party; the rest were not
+    /// counted and arrive again. 0 from a barrier that predates coalescing, meaning 1.
+    /// </summary>
+    [Id(6)]
+    public int Units { get; init; }
 }

@@ -39,4 +39,11 @@ public sealed record ArrivalRequest(
     /// <summary>What the barrier does if this arrival's lease runs out.</summary>
     [Id(7)]
     public ParticipantLossPolicy OnParticipantLost { get; init; }
+
+    /// <summary>
+    /// How many participants this arrival stands for: a process coalesces its local participants' arrivals into one.
+    /// 0 or 1 for a single participant; at most the party count.
+    /// </summary>
+    [Id(8)]
+    public int Units { get; init; }
 }

@@ -36,11 +36,16 @@ internal sealed class StoredBarrier
     [Id(7)]
     public int[] LastReleaseNames { get; set; } = [];
 
+    /// <summary>For each member of <see cref="LastRelease"/>, how many participants it stood for; null when every member was one (no coalesced arrivals).</summary>
+    [Id(8)]
+    public int[]? LastReleaseUnits { get; set; }
+
     public static StoredBarrier From(BarrierSnapshot snapshot)
     {
         var release = snapshot.LastRelease;
         var arrivals = new Guid[release.Count];
         var nameIndices = new int[release.Count];
+        int[]? units = null;
         var names = new List<string>();
         var nameIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < release.Count; i++)
@@ -54,6 +59,11 @@ internal sealed class StoredBarrier
             }
 
             nameIndices[i] = index;
+            if (release[i].Units != 1)
+            {
+                units ??= [.. Enumerable.Repeat(1, release.Count)];
+                units[i] = release[i].Units;
+            }
         }
 
         return new StoredBarrier
@@ -65,6 +75,7 @@ internal sealed class StoredBarrier
             LastRelease = arrivals,
             ParticipantNames = [.. names],
             LastReleaseNames = nameIndices,
+            LastReleaseUnits = units,
             Version = snapshot.Version,
         };
     }
@@ -74,6 +85,6 @@ internal sealed class StoredBarrier
         Phase,
         BrokenReason,
         LostParticipants,
-        [.. LastRelease.Select((arrival, i) => new ReleasedArrival(new ArrivalId(arrival), ParticipantNames[LastReleaseNames[i]]))],
+        [.. LastRelease.Select((arrival, i) => new ReleasedArrival(new ArrivalId(arrival), ParticipantNames[LastReleaseNames[i]], LastReleaseUnits?[i] ?? 1))],
         Version);
 }

@@ -6,11 +6,15 @@ namespace Orleans.Barrier;
 /// <param name="Phase">The phase number a release completed, or the current phase otherwise.</param>
 /// <param name="Reason">Why the barrier broke, when broken.</param>
 /// <param name="Lost">The participants whose lost leases broke the barrier, when <paramref name="Reason"/> is <see cref="BrokenBarrierReason.ParticipantLost"/>.</param>
-internal readonly record struct ArrivalResult(ArrivalOutcomeKind Kind, int Index, long Phase, BrokenBarrierReason? Reason, IReadOnlyList<string>? Lost = null)
+/// <param name="Units">
+/// For a release: how many of the arrival's units it took, with indices <paramref name="Index"/> onwards. Fewer than
+/// the arrival brought when the party was completed by part of it; the rest were not counted and must arrive again.
+/// </param>
+internal readonly record struct ArrivalResult(ArrivalOutcomeKind Kind, int Index, long Phase, BrokenBarrierReason? Reason, IReadOnlyList<string>? Lost = null, int Units = 1)
 {
     public static ArrivalResult Pending(long phase) => new(ArrivalOutcomeKind.Pending, -1, phase, null);
 
-    public static ArrivalResult Released(int index, long phase) => new(ArrivalOutcomeKind.Released, index, phase, null);
+    public static ArrivalResult Released(int index, long phase, int units = 1) => new(ArrivalOutcomeKind.Released, index, phase, null, Units: units);
 
     public static ArrivalResult Broken(BrokenBarrierReason reason, long phase, IReadOnlyList<string>? lost = null)
         => new(ArrivalOutcomeKind.Broken, -1, phase, reason, lost);

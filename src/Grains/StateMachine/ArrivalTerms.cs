@@ -6,12 +6,17 @@ namespace Orleans.Barrier;
 /// <param name="Lease">How long it may go without a re-issue before its participant counts as lost; <see langword="null"/> for no lease.</param>
 /// <param name="OnLost">What a lost lease does: break the barrier or evict the arrival.</param>
 /// <param name="Source">The caller's identity as the grain saw it (a grain id), kept so status can say where it runs.</param>
+/// <param name="Units">
+/// How many participants the arrival stands for: 1, or more for a coalesced arrival that one process sends for
+/// several of its local participants (they share its name, lease and timeout). Between 1 and the party count.
+/// </param>
 internal readonly record struct ArrivalTerms(
     string Participant,
     TimeSpan? Timeout = null,
     TimeSpan? Lease = null,
     ParticipantLossPolicy OnLost = ParticipantLossPolicy.Break,
-    string? Source = null)
+    string? Source = null,
+    int Units = 1)
 {
     /// <summary>Terms for an unnamed arrival with only a timeout, as the pre-lease protocol had.</summary>
     public static ArrivalTerms WithTimeout(TimeSpan? timeout) => new("anonymous", timeout);

@@ -25,6 +25,9 @@ internal sealed class BarrierStateMachine
 
     // How many waiting arrivals carry each participant name, so "who is missing" is a lookup, not a scan.
     private readonly Dictionary<string, int> _waitingNames = new(StringComparer.Ordinal);
+
+    // Participants waiting: the waiting arrivals' units summed (a coalesced arrival stands for several).
+    private int _waitingUnits;
     private readonly DeadlineSchedule _deadlines = new();
     private readonly Func<ScheduledDeadline, bool> _isCurrentDeadline;
 
@@ -77,8 +80,11 @@ internal sealed class BarrierStateMachine
     /// <summary>Counts changes to the stored part; 1 for a new barrier, which has not been stored yet.</summary>
     public long Version { get; private set; } = 1;
 
-    /// <summary>Arrivals waiting in the current phase.</summary>
-    public int Waiting => _waiting.Count;
+    /// <summary>Participants waiting in the current phase: each waiting arrival counts as many as its units.</summary>
+    public int Waiting => _waitingUnits;
+
+    /// <summary>Arrivals waiting in the current phase; fewer than <see cref="Waiting"/> when some are coalesced.</summary>
+    public int WaitingArrivalCount => _waiting.Count;
 
     /// <summary>Why the barrier is broken; meaningful only while <see cref="State"/> is broken.</summary>
     public BrokenBarrierReason BrokenReason => _brokenReason;
@@ -123,9 +129,11 @@ internal sealed class BarrierStateMachine
             machine._lostParticipants = snapshot.LostParticipants;
         }
 
-        for (var index = 0; index < snapshot.LastRelease.Count; index++)
+        var index = 0;
+        foreach (var member in snapshot.LastRelease)
         {
-            machine.Remember(snapshot.LastRelease[index].Arrival, ArrivalResult.Released(index, snapshot.Phase), now);
+            machine.Remember(member.Arrival, ArrivalResult.Released(index, snapshot.Phase, member.Units), now);
+            index += member.Units;
         }
 
         return machine;
@@ -149,15 +157,21 @@ internal sealed class BarrierStateMachine
     /// pending (and its lease is renewed), a finished one gets its remembered result.
     /// </summary>
     /// <param name="arrival">The arrival's id.</param>
-    /// <param name="terms">Its name, timeout, lease and loss policy; only the first arrival's terms count.</param>
+    /// <param name="terms">Its name, timeout, lease, loss policy and units; only the first arrival's terms count.</param>
     /// <param name="now">The current time.</param>
     /// <param name="mustBeKnown">
     /// The caller has been answered by this barrier before: if the arrival is neither waiting nor remembered,
     /// answer <see cref="ArrivalOutcomeKind.Unknown"/> instead of counting it again.
     /// </param>
+    /// <exception cref="ArgumentOutOfRangeException">The terms' units are not between 1 and <see cref="Parties"/>.</exception>
     public BarrierTransition Arrive(ArrivalId arrival, ArrivalTerms terms, DateTimeOffset now, bool mustBeKnown = false)
     {
         AssertInvariants();
+        if (terms.Units < 1 || terms.Units > Parties)
+        {
+            throw new ArgumentOutOfRangeException(nameof(terms), terms.Units, $"An arrival stands for 1 to {Parties} participants (the party count); got {terms.Units}.");
+        }
+
         ForgetExpiredResults(now);
 
         // A deadline that passed before its timer fired still wins: this arrival must not complete a party
@@ -259,7 +273,7 @@ internal sealed class BarrierStateMachine
     /// <summary>Takes a snapshot for <see cref="BarrierStatus"/>, listing at most <paramref name="listLimit"/> waiters and missing participants.</summary>
     public BarrierStatus GetStatus(int listLimit = 100) => new(Name, Parties, Waiting, State, Phase)
     {
-        Waiters = [.. _waiting.Take(listLimit).Select(w => new BarrierWaiter(w.Terms.Participant, null, w.ArrivedAt))],
+        Waiters = [.. _waiting.Take(listLimit).Select(w => new BarrierWaiter(w.Terms.Participant, null, w.ArrivedAt) { Count = w.Terms.Units })],
         Missing = Missing(listLimit),
         BrokenReason = State == BarrierState.Broken ? _brokenReason : null,
         LostParticipants = State == BarrierState.Broken ? _lostParticipants : [],
@@ -289,8 +303,18 @@ internal sealed class BarrierStateMachine
     private BarrierTransition ArriveAndWait(ArrivalId arrival, ArrivalTerms terms, DateTimeOffset now, List<ArrivalCompletion>? overdue)
     {
         Debug.Assert(State == BarrierState.Filling, "Only a filling barrier takes arrivals.");
+
+        // A coalesced arrival may bring more than the party lacks: the release takes what fits, and the caller sends
+        // the rest again as a new arrival for the next phase (an arrival after a release belongs to the next phase).
+        var room = Parties - _waitingUnits;
+        if (terms.Units > room)
+        {
+            terms = terms with { Units = room };
+        }
+
         var waiting = new WaitingArrival(arrival, terms, now, DeadlineAfter(now, terms.Timeout), DeadlineAfter(now, terms.Lease));
         _waitingById.Add(arrival, _waiting.AddLast(waiting));
+        _waitingUnits += terms.Units;
         _waitingNames[terms.Participant] = _waitingNames.GetValueOrDefault(terms.Participant) + 1;
         if (waiting.TimeoutAt is { } timeoutAt)
         {
@@ -302,7 +326,7 @@ internal sealed class BarrierStateMachine
             _deadlines.Add(new ScheduledDeadline(arrival, DeadlineKind.Lease, leaseExpiresAt));
         }
 
-        if (_waiting.Count == Parties)
+        if (_waitingUnits == Parties)
         {
             var released = Release(now);
             overdue?.AddRange(released);
@@ -410,15 +434,15 @@ internal sealed class BarrierStateMachine
 
     private List<ArrivalCompletion> Release(DateTimeOffset now)
     {
-        Debug.Assert(_waiting.Count == Parties, "A release takes exactly one full party.");
+        Debug.Assert(_waitingUnits == Parties, "A release takes exactly one full party.");
 
         // Indices follow arrival order among the arrivals still waiting, so cancellations leave no gaps or
-        // duplicates: the survivors are numbered 0..Parties-1 afresh.
+        // duplicates: the survivors are numbered 0..Parties-1 afresh, a coalesced arrival taking a run of them.
         State = BarrierState.Draining;
         Phase++;
         Version++;
-        _lastRelease = [.. _waiting.Select(w => new ReleasedArrival(w.Id, w.Terms.Participant))];
-        var completions = CompleteAllWaiting(index => ArrivalResult.Released(index, Phase), now);
+        _lastRelease = [.. _waiting.Select(w => new ReleasedArrival(w.Id, w.Terms.Participant, w.Terms.Units))];
+        var completions = CompleteAllWaiting((waiting, index) => ArrivalResult.Released(index, Phase, waiting.Terms.Units), now);
         State = BarrierState.Filling;
         return completions;
     }
@@ -436,19 +460,22 @@ internal sealed class BarrierStateMachine
         => ArrivalResult.Broken(_brokenReason, Phase, _brokenReason == BrokenBarrierReason.ParticipantLost ? _lostParticipants : null);
 
     private List<ArrivalCompletion> CompleteAllWaiting(ArrivalResult result, DateTimeOffset now)
-        => CompleteAllWaiting(_ => result, now);
+        => CompleteAllWaiting((_, _) => result, now);
 
-    /// <summary>Gives every waiting arrival its final result by position in arrival order, then empties the queue.</summary>
-    private List<ArrivalCompletion> CompleteAllWaiting(Func<int, ArrivalResult> resultAt, DateTimeOffset now)
+    /// <summary>Gives every waiting arrival its final result by its first unit's position in arrival order, then empties the queue.</summary>
+    private List<ArrivalCompletion> CompleteAllWaiting(Func<WaitingArrival, int, ArrivalResult> resultAt, DateTimeOffset now)
     {
         var completions = new List<ArrivalCompletion>(_waiting.Count);
+        var position = 0;
         foreach (var waiting in _waiting)
         {
-            var result = resultAt(completions.Count);
+            var result = resultAt(waiting, position);
+            position += waiting.Terms.Units;
             completions.Add(new ArrivalCompletion(waiting.Id, result));
             Remember(waiting.Id, result, now);
         }
 
+        _waitingUnits = 0;
         _waiting.Clear();
         _waitingById.Clear();
         _waitingNames.Clear();
@@ -460,6 +487,7 @@ internal sealed class BarrierStateMachine
     {
         _waiting.Remove(node);
         _waitingById.Remove(node.Value.Id);
+        _waitingUnits -= node.Value.Terms.Units;
         var name = node.Value.Terms.Participant;
         if (_waitingNames[name] == 1)
         {
@@ -497,7 +525,8 @@ internal sealed class BarrierStateMachine
     private void AssertInvariants()
     {
         Debug.Assert(State is BarrierState.Filling or BarrierState.Broken, "Releases and resets finish within one call.");
-        Debug.Assert(_waiting.Count < Parties, "A full party is released in the call that completes it.");
+        Debug.Assert(_waitingUnits < Parties, "A full party is released in the call that completes it.");
+        Debug.Assert(_waitingUnits >= _waiting.Count, "Every waiting arrival stands for at least one participant.");
         Debug.Assert(State != BarrierState.Broken || _waiting.Count == 0, "Nothing waits on a broken barrier.");
         Debug.Assert(_waiting.Count == _waitingById.Count, "The queue and its index agree.");
     }
