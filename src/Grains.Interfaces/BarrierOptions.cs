@@ -42,6 +42,16 @@ public sealed record BarrierOptions
     /// </summary>
     public string? Participant { get; init; }
 
+    /// <summary>
+    /// Whether this process's participants share their arrivals at this barrier (the default): waits on handles with
+    /// the same name, lease and loss policy that come close together go to the barrier as one arrival standing for
+    /// all of them, and its release is fanned out locally, so a phase of many participants in one process costs a
+    /// few messages instead of one per participant. Indices, cancellation, aborts, resets and leases behave as for
+    /// separate arrivals; status lists a coalesced arrival once with its <see cref="BarrierWaiter.Count"/>. Waits
+    /// with a timeout, and waits from grains, are always sent on their own.
+    /// </summary>
+    public bool CoalesceArrivals { get; init; } = true;
+
     /// <summary>The shortest lease accepted: shorter ones would need polls more often than messaging allows.</summary>
     public static readonly TimeSpan MinLeaseDuration = TimeSpan.FromMilliseconds(500);
 

@@ -94,6 +94,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         BarrierArguments.ThrowIfInvalidLease(lease, nameof(request));
         BarrierArguments.ThrowIfInvalidParticipant(request.Participant, nameof(request));
         BarrierArguments.ThrowIfInvalidPolicy(request.OnParticipantLost, nameof(request));
+        BarrierArguments.ThrowIfInvalidParties(request.Parties, nameof(request));
         BarrierArguments.ThrowIfInvalidUnits(request.Units, request.Parties, nameof(request));
 
         var caller = CallerName();
@@ -109,7 +110,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
 
         // Registered before the write below, so a release decided by another turn while this one waits for
         // storage finds the poll and wakes it.
-        var pending = transition.Result.IsFinal ? null : _polls.GetOrAdd(request.Id);
+        var pending = transition.Result.IsFinal || request.Withdrawal ? null : _polls.GetOrAdd(request.Id);
 
         var result = await CommitAsync(transition);
         if (result.IsFinal || pending is null)

@@ -22,6 +22,8 @@ public sealed class GrainInterfaceAbuseTests(BarrierClusterFixture fixture)
         { "participant of 10,000 characters", typeof(ArgumentException), "participant name" },
         { "blank participant", typeof(ArgumentException), "participant name" },
         { "unknown loss policy", typeof(ArgumentOutOfRangeException), "participant loss policy" },
+        { "negative units", typeof(ArgumentOutOfRangeException), "1 to 3 participants" },
+        { "more units than parties", typeof(ArgumentOutOfRangeException), "1 to 3 participants" },
     };
 
     [Theory]
@@ -159,6 +161,8 @@ public sealed class GrainInterfaceAbuseTests(BarrierClusterFixture fixture)
             "participant of 10,000 characters" => fine with { Participant = new string('p', 10_000) },
             "blank participant" => fine with { Participant = "   " },
             "unknown loss policy" => fine with { OnParticipantLost = (ParticipantLossPolicy)42 },
+            "negative units" => fine with { Units = -1 },
+            "more units than parties" => fine with { Units = 4 },
             _ => throw new ArgumentOutOfRangeException(nameof(bad), bad, "No such bad request."),
         };
     }

@@ -183,4 +183,52 @@ public sealed class CoalescedArrivalTests
 
         Assert.Null(StoredBarrier.From(machine.Snapshot()).LastReleaseUnits);
     }
+
+    [Fact]
+    public void Reissue_WithFewerUnits_WithdrawsTheDifferenceAndKeepsWaiting()
+    {
+        var machine = NewMachine(6);
+        var coalesced = ArrivalId.New();
+        machine.Arrive(coalesced, Units(5), T0);
+        var version = machine.Version;
+
+        var transition = machine.Arrive(coalesced, Units(3), T0);
+
+        Assert.Equal(ArrivalResult.Pending(0), transition.Result);
+        Assert.Equal(3, machine.Waiting);
+        Assert.Equal(3, Assert.Single(machine.GetStatus().Waiters).Count);
+        Assert.Equal(version, machine.Version);
+
+        // Three more complete the party, and the arrival is released with its three.
+        var last = machine.Arrive(ArrivalId.New(), Units(3, "client-2"), T0);
+        Assert.Equal(ArrivalResult.Released(0, 1, 3), last.Completions[0].Result);
+        Assert.Equal(ArrivalResult.Released(3, 1, 3), last.Result);
+    }
+
+    [Fact]
+    public void Reissue_WithMoreUnits_NeverGrowsTheArrival()
+    {
+        var machine = NewMachine(6);
+        var coalesced = ArrivalId.New();
+        machine.Arrive(coalesced, Units(2), T0);
+
+        // An older re-issue (sent before a withdrawal) arriving late, or a withdrawal that overtook the arrival.
+        machine.Arrive(coalesced, Units(5), T0);
+
+        Assert.Equal(2, machine.Waiting);
+    }
+
+    [Fact]
+    public void Reissue_WithFewerUnitsAfterTheRelease_GetsTheRelease()
+    {
+        var machine = NewMachine(4);
+        var coalesced = ArrivalId.New();
+        machine.Arrive(coalesced, Units(3), T0);
+        machine.Arrive(ArrivalId.New(), Named("solo"), T0);
+
+        var late = machine.Arrive(coalesced, Units(2), T0);
+
+        Assert.Equal(ArrivalResult.Released(0, 1, 3), late.Result);
+        Assert.Equal(0, machine.Waiting);
+    }
 }

@@ -42,8 +42,16 @@ public sealed record ArrivalRequest(
 
     /// <summary>
     /// How many participants this arrival stands for: a process coalesces its local participants' arrivals into one.
-    /// 0 or 1 for a single participant; at most the party count.
+    /// 0 or 1 for a single participant; at most the party count. A re-issue with fewer units than the waiting
+    /// arrival has withdraws the difference (members that were cancelled); units never grow.
     /// </summary>
     [Id(8)]
     public int Units { get; init; }
+
+    /// <summary>
+    /// This request only withdraws units (see <see cref="Units"/>): the grain answers it at once instead of holding it,
+    /// so the cancelled members learn at once whether they left or a release came first.
+    /// </summary>
+    [Id(9)]
+    public bool Withdrawal { get; init; }
 }

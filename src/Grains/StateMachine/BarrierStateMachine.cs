@@ -154,7 +154,9 @@ internal sealed class BarrierStateMachine
 
     /// <summary>
     /// An arrival, or a re-issue of one. Idempotent per <paramref name="arrival"/>: a waiting arrival stays
-    /// pending (and its lease is renewed), a finished one gets its remembered result.
+    /// pending (and its lease is renewed), a finished one gets its remembered result. A re-issue with fewer units
+    /// than the waiting arrival has withdraws the difference (members of a coalesced arrival that were cancelled);
+    /// units never grow, so re-issues may arrive in any order.
     /// </summary>
     /// <param name="arrival">The arrival's id.</param>
     /// <param name="terms">Its name, timeout, lease, loss policy and units; only the first arrival's terms count.</param>
@@ -180,6 +182,12 @@ internal sealed class BarrierStateMachine
         if (_waitingById.TryGetValue(arrival, out var node))
         {
             Renew(node.Value, now);
+            if (terms.Units < node.Value.Units)
+            {
+                _waitingUnits -= node.Value.Units - terms.Units;
+                node.Value.Units = terms.Units;
+            }
+
             return new BarrierTransition(ArrivalResult.Pending(Phase), Completed(overdue));
         }
 
@@ -273,7 +281,7 @@ internal sealed class BarrierStateMachine
     /// <summary>Takes a snapshot for <see cref="BarrierStatus"/>, listing at most <paramref name="listLimit"/> waiters and missing participants.</summary>
     public BarrierStatus GetStatus(int listLimit = 100) => new(Name, Parties, Waiting, State, Phase)
     {
-        Waiters = [.. _waiting.Take(listLimit).Select(w => new BarrierWaiter(w.Terms.Participant, null, w.ArrivedAt) { Count = w.Terms.Units })],
+        Waiters = [.. _waiting.Take(listLimit).Select(w => new BarrierWaiter(w.Terms.Participant, null, w.ArrivedAt) { Count = w.Units })],
         Missing = Missing(listLimit),
         BrokenReason = State == BarrierState.Broken ? _brokenReason : null,
         LostParticipants = State == BarrierState.Broken ? _lostParticipants : [],
@@ -441,8 +449,8 @@ internal sealed class BarrierStateMachine
         State = BarrierState.Draining;
         Phase++;
         Version++;
-        _lastRelease = [.. _waiting.Select(w => new ReleasedArrival(w.Id, w.Terms.Participant, w.Terms.Units))];
-        var completions = CompleteAllWaiting((waiting, index) => ArrivalResult.Released(index, Phase, waiting.Terms.Units), now);
+        _lastRelease = [.. _waiting.Select(w => new ReleasedArrival(w.Id, w.Terms.Participant, w.Units))];
+        var completions = CompleteAllWaiting((waiting, index) => ArrivalResult.Released(index, Phase, waiting.Units), now);
         State = BarrierState.Filling;
         return completions;
     }
@@ -470,7 +478,7 @@ internal sealed class BarrierStateMachine
         foreach (var waiting in _waiting)
         {
             var result = resultAt(waiting, position);
-            position += waiting.Terms.Units;
+            position += waiting.Units;
             completions.Add(new ArrivalCompletion(waiting.Id, result));
             Remember(waiting.Id, result, now);
         }
@@ -487,7 +495,7 @@ internal sealed class BarrierStateMachine
     {
         _waiting.Remove(node);
         _waitingById.Remove(node.Value.Id);
-        _waitingUnits -= node.Value.Terms.Units;
+        _waitingUnits -= node.Value.Units;
         var name = node.Value.Terms.Participant;
         if (_waitingNames[name] == 1)
         {

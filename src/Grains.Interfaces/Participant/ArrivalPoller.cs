@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
+
+namespace Orleans.Barrier;
+
+/// <summary>
+/// The poll loop one arrival runs until it has a final outcome, shared by a handle's own arrivals and by the
+/// coalesced arrivals a process sends for several of its participants. Every re-issue carries the same
+/// <see cref="ArrivalId"/>: each poll returns before the caller's response timeout, so a wait may last for hours,
+/// and because arrivals are idempotent a re-issued poll never counts twice.
+/// </summary>
+/// <remarks>
+/// No <c>ConfigureAwait(false)</c>: in a grain participant, a continuation off the activation's scheduler would send
+/// every later poll as the silo's hosted client (<c>sys.client/hosted-...</c>), not as the grain, so a barrier that
+/// re-attaches the arrival (after its silo died) would name the participant by that client. Clients have no
+/// scheduler to return to, so this costs them nothing.
+/// </remarks>
+[DebuggerDisplay("{Name,nq} ({Parties} parties)")]
+internal sealed class ArrivalPoller
+{
+    // Polls shorter than this would spend more on messaging than on waiting.
+    private static readonly TimeSpan MinPoll = TimeSpan.FromMilliseconds(250);
+
+    // How long re-issued polls may keep failing (silo down, activation moving) before the wait gives up, when the
+    // caller's response timeout is unknown. Otherwise the window is twice that timeout: long enough for the
+    // cluster to declare a dead silo and re-home the barrier, short enough that nobody waits on a ghost.
+    private static readonly TimeSpan DefaultReattachWindow = TimeSpan.FromMinutes(1);
+
+    // Between re-issues after a failure, so a dead gateway is not hammered.
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
+
+    private readonly IBarrierGrain _grain;
+    private readonly TimeSpan? _callerResponseTimeout;
+
+    public ArrivalPoller(IGrainFactory factory, string name, int parties)
+    {
+        Name = name;
+        Parties = parties;
+        _grain = factory.GetGrain<IBarrierGrain>(name);
+        _callerResponseTimeout = FindResponseTimeout(factory);
+    }
+
+    public string Name { get; }
+
+    public int Parties { get; }
+
+    /// <summary>The barrier grain itself, for the calls that are not arrivals.</summary>
+    public IBarrierGrain Grain => _grain;
+
+    /// <summary>
+    /// Polls until the arrival has a final outcome. If <paramref name="cancellationToken"/> fires first, withdraws
+    /// the arrival and returns what the barrier decided (cancelled, or the release or break that came first).
+    /// </summary>
+    /// <param name="first">The arrival as first sent; its timeout counts from now, and re-issues send what is left of it.</param>
+    /// <param name="cancellationToken">Withdraws the arrival.</param>
+    /// <param name="units">For a coalesced arrival, how many members it stands for at each re-issue (it only shrinks).</param>
+    /// <exception cref="BarrierUnavailableException">The barrier did not answer for the whole re-attach window.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled, and no silo answered the withdrawal for the whole window.</exception>
+    public async Task<ArrivalOutcome> PollAsync(ArrivalRequest first, CancellationToken cancellationToken, Func<int>? units = null)
+    {
+        var timeout = first.Timeout;
+        var started = Stopwatch.GetTimestamp();
+        var maxPoll = _callerResponseTimeout is { } responseTimeout ? Max(responseTimeout / 2, MinPoll) : (TimeSpan?)null;
+        var reattachWindow = _callerResponseTimeout is { } rt ? rt * 2 : DefaultReattachWindow;
+        Guid? incarnation = null;
+
+        // Counted from the barrier's last answer, not from the first failure: a poll to a silo that just died
+        // can itself hang for a whole response timeout before it fails.
+        var lastHeard = Stopwatch.GetTimestamp();
+
+        while (true)
+        {
+            // A re-attached arrival (new incarnation) should not get its full timeout again.
+            var remaining = timeout is { } t ? Max(t - Stopwatch.GetElapsedTime(started), TimeSpan.Zero) : (TimeSpan?)null;
+            var request = first with { Timeout = remaining, MaxPoll = maxPoll, Incarnation = incarnation, Units = units?.Invoke() ?? first.Units };
+
+            ArrivalOutcome outcome;
+            var pollStarted = Stopwatch.GetTimestamp();
+            try
+            {
+                // The grain holds a poll at most maxPoll, so one unanswered well past that went to a silo that died:
+                // re-issue it then rather than at the response timeout (twice as long), which a client never cuts
+                // short when a silo dies.
+                var poll = _grain.WaitAsync(request);
+                outcome = maxPoll is { } held
+                    ? await poll.WaitAsync(held + PollGrace(held), cancellationToken)
+                    : await poll.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return await CancelAsync(first.Id, cancellationToken);
+            }
+            catch (Exception exception) when (IsTransient(exception))
+            {
+                var silentFor = Stopwatch.GetElapsedTime(lastHeard);
+                if (silentFor >= reattachWindow)
+                {
+                    throw new BarrierUnavailableException(
+                        $"Barrier '{Name}' has not answered for {silentFor.TotalSeconds:F1}s: the silo hosting it failed and no other silo took it over. Last error: {exception.Message}",
+                        exception);
+                }
+
+                if (exception is TimeoutException && maxPoll is { } held && Stopwatch.GetElapsedTime(pollStarted) >= held + PollGrace(held))
+                {
+                    // Our own bound ran out: the silo holding the poll is gone or stalled. Re-issue at once; the poll
+                    // length was fine.
+                }
+                else if (exception is TimeoutException)
+                {
+                    // Either the barrier's silo died mid-poll, or it held the poll longer than our response
+                    // timeout allows (it guessed a longer one than ours): ask for shorter polls from now on.
+                    maxPoll = Max((maxPoll ?? TimeSpan.FromSeconds(10)) / 2, MinPoll);
+                }
+                else
+                {
+                    // No token: a cancellation here is seen by the next poll, which then removes the arrival properly.
+                    await Task.Delay(RetryDelay, CancellationToken.None);
+                }
+
+                continue;
+            }
+
+            lastHeard = Stopwatch.GetTimestamp();
+            if (outcome.Kind != ArrivalOutcomeKind.Pending)
+            {
+                return outcome;
+            }
+
+            incarnation = outcome.Incarnation;
+        }
+    }
+
+    /// <summary>
+    /// Lowers a waiting coalesced arrival to <paramref name="units"/> members, answered at once: pending if it still
+    /// waits (with at most that many), or the final outcome that came first. One attempt; a failure is the caller's
+    /// to handle (by withdrawing the whole arrival, which retries).
+    /// </summary>
+    public Task<ArrivalOutcome> WithdrawAsync(ArrivalRequest first, int units)
+        => _grain.WaitAsync(first with { Units = units, Withdrawal = true, Timeout = null, MaxPoll = null, Incarnation = null });
+
+    /// <summary>Turns a final outcome into the index a participant gets, or the exception it sees.</summary>
+    /// <param name="outcome">The final outcome of the participant's arrival.</param>
+    /// <param name="arrival">The arrival, for messages.</param>
+    /// <param name="offset">The participant's place within a coalesced arrival (0 for a participant's own arrival).</param>
+    /// <param name="cancellationToken">The participant's token, carried by a cancellation.</param>
+    public int IndexOrThrow(ArrivalOutcome outcome, ArrivalId arrival, int offset, CancellationToken cancellationToken) => outcome.Kind switch
+    {
+        ArrivalOutcomeKind.Released => outcome.Index + offset,
+        ArrivalOutcomeKind.Broken => throw BrokenBarrierException.For(Name, outcome.Reason ?? BrokenBarrierReason.Aborted, outcome.LostParticipants),
+        ArrivalOutcomeKind.Cancelled => throw new OperationCanceledException($"The wait on barrier '{Name}' was cancelled.", cancellationToken),
+        ArrivalOutcomeKind.Evicted => throw new BarrierUnavailableException(
+            $"Barrier '{Name}' evicted arrival {arrival}: it went longer than its lease without polling, so the barrier counted its participant as lost. It was not counted in any release; wait again to take part."),
+        _ => throw new InvalidOperationException(
+            $"Barrier '{Name}' no longer knows arrival {arrival}: its outcome expired before this participant asked again."),
+    };
+
+    private async Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, CancellationToken cancellationToken)
+    {
+        // The grain's turn decides whether the release or the cancellation came first; whatever it says is final.
+        // A cancellation that fails in transit is retried like a poll: the arrival may have re-attached to a new
+        // activation, and leaving it there would count a participant that has gone.
+        var lastHeard = Stopwatch.GetTimestamp();
+        var window = _callerResponseTimeout is { } rt ? rt * 2 : DefaultReattachWindow;
+        while (true)
+        {
+            try
+            {
+                return await _grain.CancelAsync(arrival, Parties);
+            }
+            catch (Exception exception) when (IsTransient(exception))
+            {
+                if (Stopwatch.GetElapsedTime(lastHeard) >= window)
+                {
+                    // No silo holds the barrier any more, and the arrival went with it: nothing is left to count it.
+                    throw new OperationCanceledException($"The wait on barrier '{Name}' was cancelled.", exception, cancellationToken);
+                }
+
+                await Task.Delay(RetryDelay, CancellationToken.None);
+            }
+        }
+    }
+
+    // BarrierUnavailableException from the grain means an activation stepped aside after a failed storage write.
+    private static bool IsTransient(Exception exception) => exception is SiloUnavailableException
+        or BarrierUnavailableException
+        or OrleansMessageRejectionException
+        or GatewayTooBusyException
+        or ConnectionFailedException
+        or TimeoutException;
+
+    private static TimeSpan? FindResponseTimeout(IGrainFactory factory)
+        => factory is IClusterClient client
+            ? client.ServiceProvider.GetService<IOptions<ClientMessagingOptions>>()?.Value.ResponseTimeout
+            : null;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>How much longer than the grain's longest hold a poll may take before the handle gives up on it: transit and a busy silo.</summary>
+    private static TimeSpan PollGrace(TimeSpan held) => Max(held / 4, TimeSpan.FromSeconds(1));
+}
