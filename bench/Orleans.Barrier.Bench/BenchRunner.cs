@@ -110,7 +110,8 @@ internal static class BenchRunner
         {
             if (RefusalOf(client, topology) is null)
             {
-                accepted.Add(Scenario.Barrier(topology));
+                accepted.Add(Scenario.Barrier(topology, coalesced: false));
+                accepted.Add(Scenario.Barrier(topology, coalesced: true));
             }
             else
             {

@@ -18,7 +18,7 @@ internal sealed class PhaseRoundRunner(IClusterClient client, ParticipantMode mo
     public async Task<RoundMeasurement> RunAsync(Scenario scenario, int parties, int phases, CancellationToken cancellationToken, string? key = null)
     {
         var rendezvous = scenario.Kind == ScenarioKind.Floor ? LocalRendezvous.Open(parties) : Guid.Empty;
-        var run = new PhaseRun(scenario.Kind, scenario.Topology, key ?? scenario.KeyFor(parties), parties, phases, rendezvous);
+        var run = new PhaseRun(scenario.Kind, scenario.Topology, key ?? scenario.KeyFor(parties), parties, phases, rendezvous) { Coalesced = scenario.Coalesced };
         try
         {
             // Phase-major, so a phase's timestamps are contiguous when it is analysed.

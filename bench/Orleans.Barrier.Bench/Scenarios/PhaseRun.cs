@@ -15,4 +15,9 @@ internal sealed record PhaseRun(
     [property: Id(2)] string Key,
     [property: Id(3)] int Parties,
     [property: Id(4)] int Phases,
-    [property: Id(5)] Guid Rendezvous);
+    [property: Id(5)] Guid Rendezvous)
+{
+    /// <summary>Whether our barrier's client participants coalesce their arrivals.</summary>
+    [Id(6)]
+    public bool Coalesced { get; init; }
+}

@@ -3,7 +3,8 @@ namespace Orleans.Barrier.Bench.Scenarios;
 /// <summary>One row per party count in the latency table: a kind of phase and, for ours, the topology.</summary>
 /// <param name="Kind">What each participant does per phase.</param>
 /// <param name="Topology">Our barrier's topology; meaningless for the references.</param>
-internal sealed record Scenario(ScenarioKind Kind, BarrierTopology Topology = BarrierTopology.SingleGrain)
+/// <param name="Coalesced">Our barrier with the client's arrivals coalesced (<see cref="BarrierOptions.CoalesceArrivals"/>); meaningless for the references.</param>
+internal sealed record Scenario(ScenarioKind Kind, BarrierTopology Topology = BarrierTopology.SingleGrain, bool Coalesced = false)
 {
     public static readonly Scenario Floor = new(ScenarioKind.Floor);
 
@@ -14,7 +15,7 @@ internal sealed record Scenario(ScenarioKind Kind, BarrierTopology Topology = Ba
     {
         ScenarioKind.Floor => "floor",
         ScenarioKind.NaiveBarrier => "naive barrier",
-        _ => $"ours ({Topology})",
+        _ => Coalesced ? $"ours ({Topology}, coalesced)" : $"ours ({Topology})",
     };
 
     /// <summary>Our barrier's topology, or null for a reference; the topology column of the JSON.</summary>
@@ -25,8 +26,11 @@ internal sealed record Scenario(ScenarioKind Kind, BarrierTopology Topology = Ba
     {
         ScenarioKind.Floor => $"floor-{parties}",
         ScenarioKind.NaiveBarrier => $"naive-{parties}",
-        _ => $"bench-{Topology}-{parties}",
+        _ => $"bench-{Topology}-{(Coalesced ? "coalesced-" : "")}{parties}",
     };
 
-    public static Scenario Barrier(BarrierTopology topology) => new(ScenarioKind.Barrier, topology);
+    public static Scenario Barrier(BarrierTopology topology, bool coalesced) => new(ScenarioKind.Barrier, topology, coalesced);
+
+    /// <summary>Options for our barrier in this scenario with <paramref name="parties"/> parties.</summary>
+    public BarrierOptions OptionsFor(int parties) => new() { Parties = parties, Topology = Topology, CoalesceArrivals = Coalesced };
 }

@@ -26,7 +26,7 @@ internal static class IdleCpuSection
 
             context.Progress.Report($"idle CPU: parking {waiters} waiters on {ours.Label}, then {window.TotalSeconds:F0}s idle");
             var name = $"idle-{ours.Topology}-{Guid.NewGuid():N}";
-            var options = new BarrierOptions { Parties = waiters + 1, Topology = ours.Topology };
+            var options = ours.OptionsFor(waiters + 1);
             var observer = context.Client.GetBarrier(name, options);
             var waits = new Task<int>[waiters];
             for (var i = 0; i < waits.Length; i++)

@@ -1,3 +1,4 @@
+using Orleans.Barrier.Bench.Scenarios;
 using Orleans.Barrier.Bench.Grains;
 using Orleans.Barrier.Bench.Measurement;
 using Orleans.Barrier.Bench.Reporting;
@@ -26,7 +27,7 @@ internal static class MemorySection
         foreach (var ours in context.Ours)
         {
             context.Progress.Report($"memory: {waiters} waiters parked on {ours.Label}");
-            var row = await MeasureOursAsync(context, ours.Topology, waiters, cancellationToken);
+            var row = await MeasureOursAsync(context, ours, waiters, cancellationToken);
             row = row with { BeyondHeldCallBytesPerWaiter = row.BytesPerWaiter - heldCall.BytesPerWaiter };
             context.Report.Memory.Add(row);
             AddRow(table, row);
@@ -42,10 +43,10 @@ internal static class MemorySection
             + "beyondHeldCallBytesPerWaiter subtracts the naive barrier's figure, i.e. a held call with no barrier state.");
     }
 
-    private static async Task<MemoryRow> MeasureOursAsync(BenchContext context, BarrierTopology topology, int waiters, CancellationToken cancellationToken)
+    private static async Task<MemoryRow> MeasureOursAsync(BenchContext context, Scenario ours, int waiters, CancellationToken cancellationToken)
     {
-        var name = $"memory-{topology}-{Guid.NewGuid():N}";
-        var options = new BarrierOptions { Parties = waiters + 1, Topology = topology };
+        var name = $"memory-{ours.KeyFor(waiters)}-{Guid.NewGuid():N}";
+        var options = ours.OptionsFor(waiters + 1);
         var observer = context.Client.GetBarrier(name, options);
         await observer.GetStatusAsync(cancellationToken);
 
@@ -62,7 +63,7 @@ internal static class MemorySection
 
         await observer.AbortAsync(cancellationToken);
         await ExpectAbortedAsync(waits);
-        return new MemoryRow($"ours ({topology})", topology, waiters, before, after, (double)(after - before) / waiters, null);
+        return new MemoryRow(ours.Label, ours.Topology, waiters, before, after, (double)(after - before) / waiters, null);
     }
 
     private static async Task<MemoryRow> MeasureNaiveAsync(BenchContext context, int waiters, CancellationToken cancellationToken)

@@ -27,6 +27,13 @@ internal sealed class ArrivalCoalescer
     private bool _flushQueued;
     private int _sending;
 
+    // The pending count when the queued flush last looked, and how often it has put itself back since it was queued.
+    private int _pendingAtLastLook;
+    private int _lookedAgain;
+
+    // Bounds how long a steady trickle of arrivals can hold the ones already pending back.
+    private const int MaxLooksAgain = 16;
+
     /// <param name="poller">The poll loop aimed at the barrier.</param>
     /// <param name="template">The terms every coalesced arrival carries (participant, lease, loss policy); no timeout.</param>
     /// <param name="onIdle">Called when nothing is pending or being sent, so the owner may drop this coalescer.</param>
@@ -72,7 +79,20 @@ internal sealed class ArrivalCoalescer
         List<CoalescedArrival> sends = [];
         lock (_lock)
         {
+            // While arrivals keep coming in (the participants of a release arriving again, their continuations
+            // spread over the pool's threads), go to the back of the queue once more instead of sending a part of
+            // them: one turn of the queue with no new arrival ends the burst. No timer: an idle pool ends it at once.
+            if (_pending.Count > _pendingAtLastLook && _pending.Count < _poller.Parties && _lookedAgain < MaxLooksAgain)
+            {
+                _pendingAtLastLook = _pending.Count;
+                _lookedAgain++;
+                ThreadPool.UnsafeQueueUserWorkItem(static self => self.Flush(), this, preferLocal: false);
+                return;
+            }
+
             _flushQueued = false;
+            _pendingAtLastLook = 0;
+            _lookedAgain = 0;
             var pending = _pending;
             _pending = [];
 
