@@ -26,6 +26,13 @@ internal static class BenchCommandLine
         CustomParser = result => ParseList(result, ParseTopology, _ => true, "auto, single or tiered"),
     };
 
+    private static readonly Option<string[]?> Rows = new("--rows")
+    {
+        Description = "Rows of the latency table, comma-separated: floor, naive, ours (one arrival per participant), coalesced (a process's arrivals coalesced). Default all; e.g. 'floor,coalesced' for a 1,000,000-party run.",
+        HelpName = "floor|naive|ours|coalesced,...",
+        CustomParser = result => ParseList(result, text => text.ToLowerInvariant(), r => r is "floor" or "naive" or "ours" or "coalesced", "floor, naive, ours or coalesced"),
+    };
+
     private static readonly Option<ParticipantMode> Participants = new("--participants")
     {
         Description = "client: tasks sharing one external client over loopback. grain: grains co-hosted on the silos.",
@@ -126,6 +133,7 @@ internal static class BenchCommandLine
             // A list option left out reads as an empty list, not null.
             Parties = result.GetValue(Parties) is { Length: > 0 } parties ? parties : (quick ? [2, 16, 128, 1024] : [2, 16, 128, 1024, 10_000]),
             Topologies = result.GetValue(Topologies) is { Length: > 0 } topologies ? topologies : [BarrierTopology.SingleGrain],
+            Rows = new HashSet<string>(result.GetValue(Rows) is { Length: > 0 } rows ? rows : ["floor", "naive", "ours", "coalesced"], StringComparer.Ordinal),
             Participants = result.GetValue(Participants),
             Silos = result.GetValue(Silos),
             WarmUp = TimeSpan.FromSeconds(Pick(result.GetValue(WarmUp), 5, 2)),

@@ -9,6 +9,9 @@ internal sealed record BenchSettings
     /// <summary>The topologies of our barrier, one table row each; ones the build refuses are reported and skipped.</summary>
     public required IReadOnlyList<BarrierTopology> Topologies { get; init; }
 
+    /// <summary>The latency table's rows: any of floor, naive, ours, coalesced.</summary>
+    public required IReadOnlySet<string> Rows { get; init; }
+
     /// <summary>Who the participants are: tasks on the external client, or grains on the silos.</summary>
     public required ParticipantMode Participants { get; init; }
 

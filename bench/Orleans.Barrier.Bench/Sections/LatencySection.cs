@@ -20,9 +20,19 @@ internal static class LatencySection
 {
     public static async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
     {
-        var scenarios = new List<Scenario> { Scenario.Floor, Scenario.NaiveBarrier };
-        scenarios.AddRange(context.Ours);
         var settings = context.Settings;
+        var scenarios = new List<Scenario>();
+        if (settings.Rows.Contains("floor"))
+        {
+            scenarios.Add(Scenario.Floor);
+        }
+
+        if (settings.Rows.Contains("naive"))
+        {
+            scenarios.Add(Scenario.NaiveBarrier);
+        }
+
+        scenarios.AddRange(context.Ours.Where(o => settings.Rows.Contains(o.Coalesced ? "coalesced" : "ours")));
         var table = NewTable();
         await WarmUpAsync(context, scenarios, cancellationToken);
         foreach (var parties in settings.Parties)
@@ -104,16 +114,17 @@ internal static class LatencySection
 
     private static void AddRows(BenchContext context, TextTable table, int parties, int phases, List<Scenario> scenarios, Dictionary<Scenario, ScenarioFigures> figures)
     {
-        var floor = figures[Scenario.Floor];
+        // Without a floor row (--rows) the ratios are NaN, printed as "-".
+        var floor = figures.GetValueOrDefault(Scenario.Floor);
         foreach (var scenario in scenarios)
         {
             var f = figures[scenario];
             var ratios = new FloorRatios(
-                f.MedianMs / floor.MedianMs,
-                f.P99Ms / floor.P99Ms,
-                f.PhasesPerSecond / floor.PhasesPerSecond,
-                f.AllocatedBytesPerArrival / floor.AllocatedBytesPerArrival,
-                f.CpuMicrosecondsPerArrival / floor.CpuMicrosecondsPerArrival);
+                f.MedianMs / (floor?.MedianMs ?? double.NaN),
+                f.P99Ms / (floor?.P99Ms ?? double.NaN),
+                f.PhasesPerSecond / (floor?.PhasesPerSecond ?? double.NaN),
+                f.AllocatedBytesPerArrival / (floor?.AllocatedBytesPerArrival ?? double.NaN),
+                f.CpuMicrosecondsPerArrival / (floor?.CpuMicrosecondsPerArrival ?? double.NaN));
             context.Report.Latency.Add(new LatencyRow(
                 parties,
                 scenario.Label,

@@ -1,7 +1,7 @@
-using Orleans.Barrier.Bench.Scenarios;
 using Orleans.Barrier.Bench.Grains;
 using Orleans.Barrier.Bench.Measurement;
 using Orleans.Barrier.Bench.Reporting;
+using Orleans.Barrier.Bench.Scenarios;
 
 namespace Orleans.Barrier.Bench.Sections;
 
