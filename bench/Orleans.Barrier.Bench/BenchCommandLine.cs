@@ -110,7 +110,7 @@ internal static class BenchCommandLine
             + "one-grain barrier, interleaved round by round in one process (embedded silo, external client over loopback); memory per "
             + "waiter, allocations per arrival, memory after a sustained run, CPU of idle waiters. Progress goes to stderr, the table to stdout.")
         {
-            Quick, Parties, Topologies, Participants, Silos, WarmUp, Rounds, ArrivalsPerRound, MinPhases, MaxPhases,
+            Quick, Parties, Topologies, Rows, Participants, Silos, WarmUp, Rounds, ArrivalsPerRound, MinPhases, MaxPhases,
             MemoryWaiters, Sustain, IdleWaiters, IdleWindow, RoundTimeout, Json, Verbose,
         };
         command.Validators.Add(Validate);
