@@ -23,7 +23,7 @@ internal sealed class BarrierModel(int parties, TimeSpan retention)
     private readonly List<Waiter> _waiting = [];
     private readonly Dictionary<ArrivalId, (ArrivalResult Result, DateTimeOffset At)> _remembered = [];
     private readonly Dictionary<ArrivalId, int> _timesForgotten = [];
-    private List<(ArrivalId Arrival, string Participant)> _lastRelease = [];
+    private List<(ArrivalId Arrival, string Participant, int Units)> _lastRelease = [];
     private BrokenBarrierReason _reason;
     private List<string> _lost = [];
     private HashSet<ArrivalId> _lostInRebuild = [];
@@ -42,6 +42,9 @@ internal sealed class BarrierModel(int parties, TimeSpan retention)
 
     public IEnumerable<ArrivalId> WaitingArrivals => _waiting.Select(w => w.Id);
 
+    /// <summary>Participants waiting: every waiting arrival's units summed.</summary>
+    public int WaitingParticipants => _waiting.Sum(w => w.Units);
+
     public int RememberedResults => _remembered.Count;
 
     /// <summary>How often the model dropped a final result of this arrival (retention or rebuild); a new answer after that is allowed.</summary>
@@ -53,7 +56,7 @@ internal sealed class BarrierModel(int parties, TimeSpan retention)
     public DateTimeOffset? NextDeadline
         => _waiting.SelectMany(w => new[] { w.TimeoutAt, w.LeaseExpiresAt }).Where(d => d is not null).Min();
 
-    public IEnumerable<BarrierWaiter> Waiters => _waiting.Select(w => new BarrierWaiter(w.Participant, null, w.ArrivedAt));
+    public IEnumerable<BarrierWaiter> Waiters => _waiting.Select(w => new BarrierWaiter(w.Participant, null, w.ArrivedAt) { Count = w.Units });
 
     /// <summary>Participants of the latest release, once each, in index order, that have no arrival waiting.</summary>
     public IEnumerable<string> Missing
@@ -70,6 +73,9 @@ internal sealed class BarrierModel(int parties, TimeSpan retention)
             {
                 waiting.LeaseExpiresAt = now + lease;
             }
+
+            // Fewer units withdraw the difference; more never add any.
+            waiting.Units = Math.Min(waiting.Units, terms.Units);
 
             return new(ArrivalResult.Pending(Phase), completed);
         }
@@ -90,19 +96,23 @@ internal sealed class BarrierModel(int parties, TimeSpan retention)
             return new(BrokenResult(), completed);
         }
 
+        // More units than the party lacks: the release takes what fits, the rest are not counted.
         var arriving = new Waiter(arrival, terms.Participant, now, now + Finite(terms.Timeout), terms.Lease, terms.OnLost)
         {
             LeaseExpiresAt = now + Finite(terms.Lease),
+            Units = Math.Min(terms.Units, Parties - WaitingParticipants),
         };
         _waiting.Add(arriving);
-        if (_waiting.Count == Parties)
+        if (WaitingParticipants == Parties)
         {
             Phase++;
             Version++;
-            _lastRelease = [.. _waiting.Select(w => (w.Id, w.Participant))];
-            for (var index = 0; index < _waiting.Count; index++)
+            _lastRelease = [.. _waiting.Select(w => (w.Id, w.Participant, w.Units))];
+            var index = 0;
+            foreach (var member in _waiting)
             {
-                Complete(completed, _waiting[index], ArrivalResult.Released(index, Phase), now);
+                Complete(completed, member, ArrivalResult.Released(index, Phase, member.Units), now);
+                index += member.Units;
             }
 
             _waiting.Clear();
@@ -178,9 +188,11 @@ internal sealed class BarrierModel(int parties, TimeSpan retention)
         _waiting.Clear();
         var before = _remembered.ToDictionary(r => r.Key, r => r.Value.Result);
         _remembered.Clear();
-        for (var index = 0; index < _lastRelease.Count; index++)
+        var index = 0;
+        foreach (var member in _lastRelease)
         {
-            Remember(_lastRelease[index].Arrival, ArrivalResult.Released(index, Phase), now);
+            Remember(member.Arrival, ArrivalResult.Released(index, Phase, member.Units), now);
+            index += member.Units;
         }
 
         // Every result the new incarnation does not give again is forgotten (the latest release's are given again).
@@ -307,6 +319,9 @@ internal sealed class BarrierModel(int parties, TimeSpan retention)
         public TimeSpan? Lease { get; } = lease;
 
         public ParticipantLossPolicy OnLost { get; } = onLost;
+
+        /// <summary>How many participants it stands for now.</summary>
+        public int Units { get; set; } = 1;
 
         /// <summary>When the lease runs out unless renewed; null for no lease or once it ran out.</summary>
         public DateTimeOffset? LeaseExpiresAt { get; set; }

@@ -23,9 +23,13 @@ internal abstract record ModelOperation
         (1, Gen.Const<TimeSpan?>(Timeout.InfiniteTimeSpan)),
         (5, Gen.Int[50, 300].Select(k => (TimeSpan?)TimeSpan.FromMilliseconds((k * 10) + 7))));
 
+    /// <summary>Mostly single arrivals; now and then a coalesced one standing for several participants (capped at the party count by the run).</summary>
+    private static readonly Gen<int> UnitsGen = Gen.Frequency<int>((6, Gen.Const(1)), (3, Gen.Int[2, 4]));
+
     /// <summary>Any step, weighted so that barriers fill, renew, expire and release often and reset or crash now and then.</summary>
     public static readonly Gen<ModelOperation> Generator = Gen.Frequency<ModelOperation>(
-        (30, Gen.Select(Gen.Int[0, Participants - 1], TimeoutGen, LeaseGen, Gen.Bool, (p, t, l, evict) => (ModelOperation)new ArriveNew(p, t, l, evict ? ParticipantLossPolicy.Evict : ParticipantLossPolicy.Break))),
+        (30, Gen.Select(Gen.Int[0, Participants - 1], TimeoutGen, LeaseGen, Gen.Bool, UnitsGen, (p, t, l, evict, units) => (ModelOperation)new ArriveNew(p, t, l, evict ? ParticipantLossPolicy.Evict : ParticipantLossPolicy.Break, units))),
+        (6, Gen.Select(Gen.Int[0, 1000], Gen.Int[1, 3], (pick, by) => (ModelOperation)new Withdraw(pick, by))),
         (20, Gen.Select(Gen.Int[0, 1000], Gen.Bool, (pick, known) => (ModelOperation)new Reissue(pick, known))),
         (8, Gen.Int[0, 1000].Select(pick => (ModelOperation)new Cancel(pick))),
         (2, Gen.Const<ModelOperation>(new ReissueUnknown())),
@@ -42,10 +46,16 @@ internal abstract record ModelOperation
         { } s => $"{s.TotalMilliseconds}ms",
     };
 
-    /// <summary>A new arrival by participant <c>p{Participant}</c>.</summary>
-    public sealed record ArriveNew(int Participant, TimeSpan? Timeout, TimeSpan? Lease, ParticipantLossPolicy OnLost) : ModelOperation
+    /// <summary>A new arrival by participant <c>p{Participant}</c>, standing for <paramref name="Units"/> participants (a coalesced arrival when more than 1).</summary>
+    public sealed record ArriveNew(int Participant, TimeSpan? Timeout, TimeSpan? Lease, ParticipantLossPolicy OnLost, int Units = 1) : ModelOperation
     {
-        public override string ToString() => $"arrive new p{Participant} timeout={Span(Timeout)} lease={Span(Lease)} onLost={OnLost}";
+        public override string ToString() => $"arrive new p{Participant} timeout={Span(Timeout)} lease={Span(Lease)} onLost={OnLost} units={Units}";
+    }
+
+    /// <summary>A re-issue of an earlier arrival with <paramref name="By"/> fewer units (members of a coalesced arrival withdrawn), never below 1.</summary>
+    public sealed record Withdraw(int Pick, int By) : ModelOperation
+    {
+        public override string ToString() => $"withdraw {By} unit(s) of arrival pick {Pick}";
     }
 
     /// <summary>A re-issued poll of an earlier arrival; <paramref name="MustBeKnown"/> holds only if its handle was answered by the current incarnation.</summary>

@@ -54,14 +54,19 @@ internal sealed class ModelRun
         switch (operation)
         {
             case ModelOperation.ArriveNew arrive:
-                var terms = new ArrivalTerms($"p{arrive.Participant}", arrive.Timeout, arrive.Lease, arrive.OnLost);
+                var terms = new ArrivalTerms($"p{arrive.Participant}", arrive.Timeout, arrive.Lease, arrive.OnLost, Units: Math.Min(arrive.Units, _scenario.Parties));
                 var handle = new Handle(_handles.Count, terms, _now + Finite(arrive.Timeout));
                 _handles.Add(handle);
                 Step(
-                    $"#{handle.Number} arrives as {terms.Participant} (timeout {Text(arrive.Timeout)}, lease {Text(arrive.Lease)}, {arrive.OnLost})",
+                    $"#{handle.Number} arrives as {terms.Participant} (timeout {Text(arrive.Timeout)}, lease {Text(arrive.Lease)}, {arrive.OnLost}, units {terms.Units})",
                     handle.Id,
                     _machine.Arrive(handle.Id, terms, _now),
                     _model.Arrive(handle.Id, terms, _now, mustBeKnown: false));
+                if (_finals.TryGetValue(handle.Id, out var final) && final.Result.Kind == ArrivalOutcomeKind.Released && final.Result.Units < terms.Units)
+                {
+                    Interlocked.Increment(ref _stats.Overflows);
+                }
+
                 handle.AnsweredBy = _incarnation;
                 break;
 
@@ -83,6 +88,22 @@ internal sealed class ModelRun
                 }
 
                 h.AnsweredBy = _incarnation;
+                break;
+
+            case ModelOperation.Withdraw withdraw when _handles.Count > 0:
+                var w = _handles[withdraw.Pick % _handles.Count];
+
+                // As the coalescer does: a re-issue with fewer units, from then on the handle's units.
+                w.Terms = w.Terms with { Units = Math.Max(w.Terms.Units - withdraw.By, 1), Timeout = w.TimeoutAt is { } wat ? Max(wat - _now, TimeSpan.Zero) : w.Terms.Timeout };
+                var wknown = w.AnsweredBy == _incarnation;
+                var waitingBefore = _model.WaitingArrivals.Contains(w.Id) ? _model.WaitingParticipants : -1;
+                Step($"#{w.Number} withdraws to {w.Terms.Units} unit(s)", w.Id, _machine.Arrive(w.Id, w.Terms, _now, wknown), _model.Arrive(w.Id, w.Terms, _now, wknown));
+                if (waitingBefore > _model.WaitingParticipants && _model.WaitingArrivals.Contains(w.Id))
+                {
+                    Interlocked.Increment(ref _stats.Withdrawals);
+                }
+
+                w.AnsweredBy = _incarnation;
                 break;
 
             case ModelOperation.Cancel cancel when _handles.Count > 0:
@@ -199,12 +220,18 @@ internal sealed class ModelRun
         }
 
         Interlocked.Increment(ref _stats.Releases);
-        if (released.Count != _scenario.Parties)
+        if (released.Count < _scenario.Parties)
         {
-            Fail("a release is not one full party", $"{_scenario.Parties}", $"{released.Count}");
+            Interlocked.Increment(ref _stats.CoalescedReleases);
         }
 
-        var indices = released.Select(r => r.Index).Order().ToList();
+        // A coalesced arrival takes a run of indices, one per unit.
+        var indices = released.SelectMany(r => Enumerable.Range(r.Index, r.Units)).Order().ToList();
+        if (indices.Count != _scenario.Parties)
+        {
+            Fail("a release is not one full party", $"{_scenario.Parties}", $"{indices.Count}");
+        }
+
         if (!indices.SequenceEqual(Enumerable.Range(0, _scenario.Parties)))
         {
             Fail("a release's indices are not 0..Parties-1", $"0..{_scenario.Parties - 1}", string.Join(",", indices));
@@ -260,6 +287,8 @@ internal sealed class ModelRun
         _phase = _machine.Phase;
         _version = _machine.Version;
         Expect("the state", _model.IsBroken ? BarrierState.Broken : BarrierState.Filling, _machine.State);
+        Expect("the waiting participants", _model.WaitingParticipants, _machine.Waiting);
+        Expect("the status's waiting", _model.WaitingParticipants, status.Waiting);
         Expect("the waiting arrivals", string.Join(",", _model.WaitingArrivals.Select(Who)), string.Join(",", _machine.WaitingArrivals.Select(Who)));
         if (_machine.Waiting >= _machine.Parties || (_machine.State == BarrierState.Broken && _machine.Waiting > 0))
         {
@@ -293,7 +322,7 @@ internal sealed class ModelRun
     }
 
     private static bool Same(ArrivalResult a, ArrivalResult b)
-        => a.Kind == b.Kind && a.Index == b.Index && a.Phase == b.Phase && a.Reason == b.Reason
+        => a.Kind == b.Kind && a.Index == b.Index && a.Phase == b.Phase && a.Reason == b.Reason && a.Units == b.Units
             && (a.Lost is null) == (b.Lost is null)
             && (a.Lost is null || (a.Lost.Distinct().Count() == a.Lost.Count && a.Lost.Order(StringComparer.Ordinal).SequenceEqual(b.Lost!.Order(StringComparer.Ordinal))));
 
@@ -318,6 +347,7 @@ internal sealed class ModelRun
 
     private static string Text(ArrivalResult r) => r.Kind switch
     {
+        ArrivalOutcomeKind.Released when r.Units != 1 => $"Released(indices {r.Index}..{r.Index + r.Units - 1}, phase {r.Phase})",
         ArrivalOutcomeKind.Released => $"Released(index {r.Index}, phase {r.Phase})",
         ArrivalOutcomeKind.Broken when r.Lost is { } lost => $"Broken({r.Reason} [{string.Join(",", lost)}], phase {r.Phase})",
         ArrivalOutcomeKind.Broken => $"Broken({r.Reason}, phase {r.Phase})",
@@ -337,7 +367,8 @@ internal sealed class ModelRun
 
         public ArrivalId Id { get; } = new(new Guid(number, 0, 0, new byte[8]));
 
-        public ArrivalTerms Terms { get; } = terms;
+        /// <summary>What it sends: its first terms, with fewer units after a withdrawal.</summary>
+        public ArrivalTerms Terms { get; set; } = terms;
 
         public DateTimeOffset? TimeoutAt { get; } = timeoutAt;
 

@@ -18,9 +18,13 @@ internal sealed class ModelRunStats
     public long Reattachments;
     public long CountedAgainAfterForgetting;
     public long Unknowns;
+    public long CoalescedReleases;
+    public long Overflows;
+    public long Withdrawals;
 
     public override string ToString()
         => $"{Runs} runs, {Steps} steps: {Releases} releases, {TimeoutBreaks} timeout-broken and {LostBreaks} lease-broken completions, "
             + $"{Evictions} evictions, {LeasesFoundByACall} lost leases found by a call, {Crashes} crashes ({CrashesWithLiveArrivals} with live arrivals, "
-            + $"{Reattachments} re-attachments), {CountedAgainAfterForgetting} arrivals counted again after their result was forgotten, {Unknowns} unknown answers";
+            + $"{Reattachments} re-attachments), {CountedAgainAfterForgetting} arrivals counted again after their result was forgotten, {Unknowns} unknown answers, "
+            + $"{CoalescedReleases} releases with coalesced arrivals, {Overflows} arrivals only partly taken by a release, {Withdrawals} withdrawals that lowered a waiting arrival";
 }

@@ -27,7 +27,7 @@ public sealed class ModelTests(ITestOutputHelper output)
 
         // A property that never reaches a rule proves nothing about it: every kind of event must have happened.
         Assert.All(
-            new[] { stats.Releases, stats.TimeoutBreaks, stats.LostBreaks, stats.Evictions, stats.LeasesFoundByACall, stats.CrashesWithLiveArrivals, stats.Reattachments, stats.CountedAgainAfterForgetting, stats.Unknowns },
+            new[] { stats.Releases, stats.TimeoutBreaks, stats.LostBreaks, stats.Evictions, stats.LeasesFoundByACall, stats.CrashesWithLiveArrivals, stats.Reattachments, stats.CountedAgainAfterForgetting, stats.Unknowns, stats.CoalescedReleases, stats.Overflows, stats.Withdrawals },
             count => Assert.True(count > 0, stats.ToString()));
     }
 }
