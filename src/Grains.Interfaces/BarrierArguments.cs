@@ -76,6 +76,25 @@ internal static class BarrierArguments
         }
     }
 
+    /// <summary>A coalesced arrival's member names: one valid participant name per unit, or none.</summary>
+    public static void ThrowIfInvalidMembers(IReadOnlyList<string>? members, int units, string paramName)
+    {
+        if (members is null)
+        {
+            return;
+        }
+
+        if (members.Count != Math.Max(units, 1))
+        {
+            throw new ArgumentException($"A coalesced arrival of {Math.Max(units, 1)} participants names {members.Count}; it must name each once.", paramName);
+        }
+
+        foreach (var member in members)
+        {
+            ThrowIfInvalidParticipant(member ?? throw new ArgumentException("A coalesced arrival's member name must not be null.", paramName), paramName);
+        }
+    }
+
     public static void ThrowIfInvalidPolicy(ParticipantLossPolicy policy, string paramName)
     {
         if (!Enum.IsDefined(policy))

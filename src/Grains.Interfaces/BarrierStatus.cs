@@ -44,6 +44,13 @@ public sealed record BarrierStatus(
     [Id(9)]
     public IReadOnlyList<string> LostParticipants { get; init; } = [];
 
+    /// <summary>
+    /// How many arrivals the <see cref="Waiting"/> participants came in: fewer when processes coalesced their
+    /// participants' arrivals (<see cref="BarrierOptions.CoalesceArrivals"/>), which is what the barrier's messages cost.
+    /// </summary>
+    [Id(10)]
+    public int Arrivals { get; init; }
+
     /// <summary>Value equality, including the contents of the lists (a record alone would compare them by reference).</summary>
     public bool Equals(BarrierStatus? other)
         => other is not null
@@ -54,6 +61,7 @@ public sealed record BarrierStatus(
             && Phase == other.Phase
             && HostSilo == other.HostSilo
             && BrokenReason == other.BrokenReason
+            && Arrivals == other.Arrivals
             && Waiters.SequenceEqual(other.Waiters)
             && Missing.SequenceEqual(other.Missing)
             && LostParticipants.SequenceEqual(other.LostParticipants);

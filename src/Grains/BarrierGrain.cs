@@ -96,6 +96,8 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         BarrierArguments.ThrowIfInvalidPolicy(request.OnParticipantLost, nameof(request));
         BarrierArguments.ThrowIfInvalidParties(request.Parties, nameof(request));
         BarrierArguments.ThrowIfInvalidUnits(request.Units, request.Parties, nameof(request));
+        BarrierArguments.ThrowIfInvalidMembers(request.Members, request.Units, nameof(request));
+        BarrierArguments.ThrowIfInvalidParticipant(request.Silo, nameof(request));
 
         var caller = CallerName();
         var terms = new ArrivalTerms(
@@ -104,7 +106,9 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
             lease == Timeout.InfiniteTimeSpan ? null : lease,
             request.OnParticipantLost,
             caller,
-            Math.Max(request.Units, 1));
+            Math.Max(request.Units, 1),
+            request.Members,
+            request.Silo);
         var machine = GetOrCreateMachine(request.Parties);
         var transition = machine.Arrive(request.Id, terms, _time.GetUtcNow(), mustBeKnown: request.Incarnation == _incarnation);
 
@@ -167,11 +171,12 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         }
 
         var status = machine.GetStatus(_options.StatusListLimit);
-        var silos = await LocateWaitersAsync(machine.Waiters.Take(_options.StatusListLimit).Select(w => w.Terms.Source));
+        var waiters = machine.StatusWaiters(_options.StatusListLimit).ToList();
+        var silos = await LocateWaitersAsync(waiters.Select(w => w.Waiter.Silo is null ? w.Source : null));
         return status with
         {
             HostSilo = RuntimeIdentity,
-            Waiters = [.. status.Waiters.Select((w, i) => w with { Silo = silos[i] })],
+            Waiters = [.. waiters.Select((w, i) => w.Waiter.Silo is null ? w.Waiter with { Silo = silos[i] } : w.Waiter)],
         };
     }
 
@@ -415,7 +420,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     }
 
     private ArrivalOutcome ToOutcome(ArrivalResult result)
-        => new(result.Kind, result.Index, result.Phase, result.Reason, _incarnation) { LostParticipants = result.Lost, Units = result.Units };
+        => new(result.Kind, result.Index, result.Phase, result.Reason, _incarnation) { LostParticipants = result.Lost, Units = result.Units, Offered = result.Offered };
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 

@@ -212,4 +212,78 @@ public sealed class CoalescingTests(BarrierClusterFixture fixture)
 
         Assert.Equal(Enumerable.Range(0, Parties), (await Task.WhenAll(waits).Bounded()).Order());
     }
+
+    [Fact]
+    public async Task WaitAsync_GrainsOfOneSilo_CoalesceButAreListedByTheirOwnNamesAndSilos()
+    {
+        const int Grains = 16;
+        var name = TestBounds.UniqueName("coalesce-grains");
+        var watcher = _client.GetBarrier(name, Grains + 1);
+        var grains = Enumerable.Range(0, Grains).Select(i => _client.GetGrain<IParticipantGrain>($"{name}-g{i}")).ToList();
+        var silos = await Task.WhenAll(grains.Select(g => g.GetSiloAsync())).Bounded();
+
+        var waits = grains.Select(g => g.WaitLongAsync(name, Grains + 1)).ToList();
+        var status = await watcher.WaitForWaitingAsync(Grains);
+
+        // Fewer arrivals than grains (each silo's grains shared theirs), yet every grain is listed as itself, where it runs.
+        Assert.True(status.Arrivals < Grains, $"{Grains} grains on {silos.Distinct().Count()} silos came in {status.Arrivals} arrivals.");
+        var expected = grains.Select((g, i) => (g.GetGrainId().ToString(), silos[i])).Order().ToList();
+        Assert.Equal(expected, status.Waiters.Select(w => (w.Participant, w.Silo!)).Order().ToList());
+
+        waits.Add(watcher.WaitAsync());
+        Assert.Equal(Enumerable.Range(0, Grains + 1), (await Task.WhenAll(waits).Bounded()).Order());
+
+        // The release's roster kept every grain's own name: nobody is back yet, so all are missing.
+        var missing = (await watcher.GetStatusAsync().Bounded()).Missing;
+        Assert.All(expected, e => Assert.Contains(e.Item1, missing));
+    }
+
+    [Fact]
+    public async Task WaitAsync_OneGrainOfACoalescedArrivalCancelled_LeavesByNameAndTheOthersStay()
+    {
+        const int Grains = 6;
+        var name = TestBounds.UniqueName("coalesce-grain-cancel");
+        var watcher = _client.GetBarrier(name, Grains + 1);
+        var grains = Enumerable.Range(0, Grains).Select(i => _client.GetGrain<IParticipantGrain>($"{name}-g{i}")).ToList();
+        var tickets = grains.Select(_ => Guid.NewGuid()).ToList();
+        await Task.WhenAll(grains.Select((g, i) => g.BeginCancellableWaitAsync(name, Grains + 1, tickets[i]))).Bounded();
+        await watcher.WaitForWaitingAsync(Grains);
+
+        var outcome = await grains[2].CancelWaitAsync(tickets[2]).Bounded();
+
+        Assert.Equal(new ParticipantWaitOutcome(null, "cancelled"), outcome);
+        var status = await watcher.GetStatusAsync().Bounded();
+        Assert.Equal(Grains - 1, status.Waiting);
+        Assert.DoesNotContain(grains[2].GetGrainId().ToString(), status.Waiters.Select(w => w.Participant));
+        Assert.Equal(Grains - 1, status.Waiters.Select(w => w.Participant).Distinct().Count());
+
+        var released = await Task.WhenAll(watcher.WaitAsync(), watcher.WaitAsync()).Bounded();
+        var indices = new List<int>(released);
+        foreach (var (grain, i) in grains.Select((g, i) => (g, i)).Where(x => x.i != 2))
+        {
+            var ended = await WaitOutcomeAsync(grain, tickets[i]);
+            indices.Add(ended.Index ?? throw new InvalidOperationException(ended.Error));
+        }
+
+        Assert.Equal(Enumerable.Range(0, Grains + 1), indices.Order());
+
+        // The release's roster names the grains that stayed, not the one that left.
+        var missing = (await watcher.GetStatusAsync().Bounded()).Missing;
+        Assert.DoesNotContain(grains[2].GetGrainId().ToString(), missing);
+        Assert.Contains(grains[0].GetGrainId().ToString(), missing);
+    }
+
+    private static async Task<ParticipantWaitOutcome> WaitOutcomeAsync(IParticipantGrain grain, Guid ticket)
+    {
+        using var bound = new CancellationTokenSource(TestBounds.Default);
+        while (true)
+        {
+            if (await grain.GetWaitOutcomeAsync(ticket) is { } outcome)
+            {
+                return outcome;
+            }
+
+            await Task.Delay(20, bound.Token);
+        }
+    }
 }

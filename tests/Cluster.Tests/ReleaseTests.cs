@@ -45,7 +45,7 @@ public sealed class ReleaseTests(BarrierClusterFixture fixture)
         await barrier.WaitForWaitingAsync(1);
         var status = await barrier.GetStatusAsync().Bounded();
 
-        Assert.Equal(new BarrierStatus(barrier.Name, 2, 1, BarrierState.Filling, 1) { HostSilo = status.HostSilo, Waiters = status.Waiters }, status);
+        Assert.Equal(new BarrierStatus(barrier.Name, 2, 1, BarrierState.Filling, 1) { HostSilo = status.HostSilo, Waiters = status.Waiters, Arrivals = 1 }, status);
         Assert.Single(status.Waiters);
         Assert.Empty(status.Missing);
         Assert.False(next.IsCompleted);

@@ -115,7 +115,7 @@ public sealed class BarrierStateMachineTests
         var status = machine.GetStatus();
 
         var waiter = new BarrierWaiter("anonymous", null, T0);
-        Assert.Equal(new BarrierStatus("orders", 3, 2, BarrierState.Filling, 0) { Waiters = [waiter, waiter] }, status);
+        Assert.Equal(new BarrierStatus("orders", 3, 2, BarrierState.Filling, 0) { Waiters = [waiter, waiter], Arrivals = 2 }, status);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class BarrierStateMachineTests
 
         var status = machine.GetStatus();
 
-        Assert.Equal(new BarrierStatus("orders", 2, 1, BarrierState.Filling, 2) { Waiters = [new BarrierWaiter("anonymous", null, T0)] }, status);
+        Assert.Equal(new BarrierStatus("orders", 2, 1, BarrierState.Filling, 2) { Waiters = [new BarrierWaiter("anonymous", null, T0)], Arrivals = 1 }, status);
     }
 
     [Fact]

@@ -68,12 +68,12 @@ public sealed class CoalescedArrivalTests
         var transition = machine.Arrive(overflowing, Units(4, "client-2"), T0);
 
         // Two of its four fit: they complete the party with indices 3 and 4; the other two were not counted.
-        Assert.Equal(ArrivalResult.Released(3, 1, 2), transition.Result);
+        Assert.Equal(ArrivalResult.Released(3, 1, 2, offered: 4), transition.Result);
         Assert.Equal(0, machine.Waiting);
         Assert.Equal(1, machine.Phase);
 
         // A re-issued poll gets the same partial answer: the rest is the caller's to send again.
-        Assert.Equal(ArrivalResult.Released(3, 1, 2), machine.Arrive(overflowing, Units(4, "client-2"), T0).Result);
+        Assert.Equal(ArrivalResult.Released(3, 1, 2, offered: 4), machine.Arrive(overflowing, Units(4, "client-2"), T0).Result);
         Assert.Equal(0, machine.Waiting);
     }
 
@@ -229,6 +229,77 @@ public sealed class CoalescedArrivalTests
         var late = machine.Arrive(coalesced, Units(2), T0);
 
         Assert.Equal(ArrivalResult.Released(0, 1, 3), late.Result);
+        Assert.Equal(0, machine.Waiting);
+    }
+
+    private static ArrivalTerms Grains(params string[] members) => new("sys.client/hosted-silo", Units: members.Length, Members: members, Silo: "silo-1");
+
+    [Fact]
+    public void Status_OfACoalescedArrivalWithNamedMembers_ListsEachMemberWithItsSilo()
+    {
+        var machine = NewMachine(5);
+        machine.Arrive(ArrivalId.New(), Grains("g1", "g2", "g3"), T0);
+
+        var status = machine.GetStatus();
+
+        Assert.Equal(3, status.Waiting);
+        Assert.Equal(["g1", "g2", "g3"], status.Waiters.Select(w => w.Participant));
+        Assert.All(status.Waiters, w => Assert.Equal(("silo-1", 1), (w.Silo, w.Count)));
+    }
+
+    [Fact]
+    public void Withdraw_NamedMembers_LeaveByNameAndMissingNamesThemAfterTheNextRelease()
+    {
+        var machine = NewMachine(4);
+        var coalesced = ArrivalId.New();
+        machine.Arrive(coalesced, Grains("g1", "g2"), T0);
+        machine.Arrive(ArrivalId.New(), Named("solo"), T0);
+
+        // g1 is cancelled: the re-issue lists who stays.
+        machine.Arrive(coalesced, Grains("g2"), T0);
+        Assert.Equal(["g2", "solo"], machine.GetStatus().Waiters.Select(w => w.Participant));
+
+        machine.Arrive(ArrivalId.New(), Named("late"), T0);
+        var release = machine.Arrive(ArrivalId.New(), Named("last"), T0);
+        Assert.Equal(ArrivalResult.Released(0, 1), release.Completions[0].Result);
+        machine.Arrive(ArrivalId.New(), Named("solo"), T0);
+
+        Assert.Equal(["g2", "late", "last"], machine.GetStatus().Missing);
+    }
+
+    [Fact]
+    public void Lease_OfANamedCoalescedArrival_LostWithItsSilo_NamesEveryMember()
+    {
+        var machine = NewMachine(5);
+        var lease = TimeSpan.FromSeconds(2);
+        machine.Arrive(ArrivalId.New(), Grains("g1", "g2") with { Lease = lease }, T0);
+
+        var transition = machine.AdvanceTime(T0 + lease);
+
+        AssertLost(Assert.Single(transition.Completions).Result, 0, "g1", "g2");
+    }
+
+    [Fact]
+    public void Restore_AfterARelease_KeepsNamedMembersAndWhatWasOffered()
+    {
+        var machine = NewMachine(3);
+        machine.Arrive(ArrivalId.New(), Named("solo"), T0);
+        var coalesced = ArrivalId.New();
+        machine.Arrive(coalesced, Grains("g1", "g2", "g3"), T0);
+
+        var restored = BarrierStateMachine.Restore("b", StoredBarrier.From(machine.Snapshot()).ToSnapshot(), Retention, T0);
+
+        Assert.Equal(ArrivalResult.Released(1, 1, 2, offered: 3), restored.Arrive(coalesced, Grains("g1", "g2", "g3"), T0).Result);
+        restored.Arrive(ArrivalId.New(), Named("solo"), T0);
+        Assert.Equal(["g1", "g2"], restored.GetStatus().Missing);
+    }
+
+    [Fact]
+    public void Arrive_MembersNotOnePerUnit_IsRefused()
+    {
+        var machine = NewMachine(5);
+
+        Assert.Throws<ArgumentException>(() => machine.Arrive(ArrivalId.New(), Grains("g1", "g2") with { Units = 3 }, T0));
         Assert.Equal(0, machine.Waiting);
     }
 }

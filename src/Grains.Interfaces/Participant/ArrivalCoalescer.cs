@@ -3,25 +3,31 @@ using System.Diagnostics;
 namespace Orleans.Barrier;
 
 /// <summary>
-/// Coalesces the arrivals of one process's participants at one barrier: local arrivals that come while a send is
-/// being scheduled go to the barrier as one arrival standing for all of them (<see cref="ArrivalRequest.Units"/>),
-/// with one poll loop, and its release is fanned back out locally. A phase of N participants in one process then
-/// costs the barrier a few messages instead of N.
+/// Coalesces the arrivals of one process's participants at one barrier: the tasks of a client, or the grains of a
+/// silo. Local arrivals that come while a send is being scheduled go to the barrier as one arrival standing for
+/// all of them (<see cref="ArrivalRequest.Units"/>), with one poll loop, and its release is fanned back out
+/// locally. A phase of N participants in one process then costs the barrier a few messages instead of N.
 /// </summary>
 /// <remarks>
 /// The barrier's rules are untouched, because a coalesced arrival is an ordinary arrival to the barrier: it is
 /// released with a run of indices that its members take in local arrival order; a break, an abort, a reset or a
-/// lost lease reaches all of them. A cancelled member is withdrawn exactly: the arrival's units are lowered by one
-/// in the barrier's turn, which also decides whether a release came first, and only then does the member's wait
-/// throw. Only members that share a name, lease and loss policy and have no timeout coalesce (the handle sends the
+/// lost lease reaches all of them. A cancelled member is withdrawn exactly: the arrival is lowered to the members
+/// that stay (listed by name when they have names of their own) in the barrier's turn, which also decides whether
+/// a release came first, and only then does the member's wait throw. The release says how many members the
+/// arrival stood for then (<see cref="ArrivalOutcome.Offered"/>), which tells exactly which of the lowered lists it
+/// counted. Only members that share a lease and loss policy and have no timeout coalesce (the handle sends the
 /// others on their own), so every arrival still carries its own terms.
 /// </remarks>
 [DebuggerDisplay("{_poller.Name,nq}: {_pending.Count} pending, {_sending} sending")]
 internal sealed class ArrivalCoalescer
 {
+    // Bounds how long a steady trickle of arrivals can hold the ones already pending back.
+    private const int MaxLooksAgain = 16;
+
     private readonly Lock _lock = new();
     private readonly ArrivalPoller _poller;
     private readonly ArrivalRequest _template;
+    private readonly bool _named;
     private readonly Action _onIdle;
     private List<LocalArrival> _pending = [];
     private bool _flushQueued;
@@ -31,24 +37,26 @@ internal sealed class ArrivalCoalescer
     private int _pendingAtLastLook;
     private int _lookedAgain;
 
-    // Bounds how long a steady trickle of arrivals can hold the ones already pending back.
-    private const int MaxLooksAgain = 16;
-
     /// <param name="poller">The poll loop aimed at the barrier.</param>
-    /// <param name="template">The terms every coalesced arrival carries (participant, lease, loss policy); no timeout.</param>
+    /// <param name="template">The terms every coalesced arrival carries (participant, lease, loss policy, silo); no timeout.</param>
+    /// <param name="named">Whether members have names of their own (grains), sent with each arrival.</param>
     /// <param name="onIdle">Called when nothing is pending or being sent, so the owner may drop this coalescer.</param>
-    public ArrivalCoalescer(ArrivalPoller poller, ArrivalRequest template, Action onIdle)
+    public ArrivalCoalescer(ArrivalPoller poller, ArrivalRequest template, bool named, Action onIdle)
     {
         Debug.Assert(template.Timeout is null, "Arrivals with a timeout are sent on their own.");
         _poller = poller;
         _template = template;
+        _named = named;
         _onIdle = onIdle;
     }
 
     /// <summary>Arrives one local participant; completes with its index, or fails as its own wait would.</summary>
-    public Task<int> ArriveAsync(CancellationToken cancellationToken)
+    /// <param name="member">The participant's own name when members are named; otherwise null.</param>
+    /// <param name="cancellationToken">Withdraws the participant.</param>
+    public Task<int> ArriveAsync(string? member, CancellationToken cancellationToken)
     {
-        var local = new LocalArrival(this, cancellationToken);
+        Debug.Assert(_named == member is not null, "Named coalescers take named members only.");
+        var local = new LocalArrival(this, member, cancellationToken);
         lock (_lock)
         {
             _pending.Add(local);
@@ -99,7 +107,7 @@ internal sealed class ArrivalCoalescer
             // No arrival may stand for more than the party.
             for (var start = 0; start < pending.Count; start += _poller.Parties)
             {
-                var members = pending.GetRange(start, Math.Min(_poller.Parties, pending.Count - start));
+                var members = pending.GetRange(start, Math.Min(_poller.Parties, pending.Count - start)).ToArray();
                 var send = new CoalescedArrival(ArrivalId.New(), members);
                 foreach (var member in members)
                 {
@@ -124,8 +132,10 @@ internal sealed class ArrivalCoalescer
         Exception? failure = null;
         try
         {
-            var request = _template with { Id = send.Id, Units = send.Members.Count };
-            outcome = await _poller.PollAsync(request, send.Withdrawal.Token, () => Volatile.Read(ref send.ConfirmedUnits));
+            var request = _template with { Id = send.Id, Units = send.All.Length, Members = NamesOf(send.All) };
+
+            // Each re-issue stands for the members that stay now (a re-attached arrival keeps its withdrawals).
+            outcome = await _poller.PollAsync(request, send.Withdrawal.Token, r => Lowered(r, Volatile.Read(ref send.LastSent)));
         }
         catch (Exception exception)
         {
@@ -156,6 +166,11 @@ internal sealed class ArrivalCoalescer
         }
     }
 
+    private ArrivalRequest Lowered(ArrivalRequest request, LocalArrival[] staying)
+        => request with { Units = staying.Length, Members = NamesOf(staying) };
+
+    private string[]? NamesOf(LocalArrival[] members) => _named ? [.. members.Select(m => m.Member!)] : null;
+
     /// <summary>Fans a coalesced arrival's final outcome out to its members, once.</summary>
     private void Settle(CoalescedArrival send, ArrivalOutcome outcome)
     {
@@ -166,10 +181,9 @@ internal sealed class ArrivalCoalescer
         }
 
         send.Settled = true;
-        var members = send.Members;
         if (outcome.Kind is not (ArrivalOutcomeKind.Released or ArrivalOutcomeKind.Cancelled))
         {
-            foreach (var member in members)
+            foreach (var member in send.All)
             {
                 member.Complete(outcome, send.Id, 0);
             }
@@ -177,30 +191,34 @@ internal sealed class ArrivalCoalescer
             return;
         }
 
-        // The barrier counted `admitted` of the members (fewer than there are when withdrawals or an overflow
-        // left some out). Members that never asked to leave are counted first; a member whose withdrawal lost the
-        // race to the release fills the rest. Indices follow local arrival order among those counted.
-        var admitted = outcome.Kind == ArrivalOutcomeKind.Released ? Math.Max(outcome.Units, 1) : 0;
-        Debug.Assert(admitted <= members.Count, "The barrier never counts more members than the arrival has.");
-        var staying = members.Count(m => !m.Withdrawn);
-        var withdrawnCounted = Math.Max(admitted - staying, 0);
-        var index = 0;
-        List<LocalArrival>? again = null;
-        foreach (var member in members)
+        // The barrier counted the first `Units` of the list it held when it released: the one of the size it
+        // reports. Withdrawn members outside them leave; members that stay but were not counted (an arrival only
+        // partly taken by the release, or withdrawn as a whole for others) go again, ahead of later arrivals.
+        if (outcome.Kind == ArrivalOutcomeKind.Released)
         {
-            var counted = member.Withdrawn ? withdrawnCounted-- > 0 : index < admitted;
-            if (counted)
+            var offered = Math.Max(outcome.Offered, Math.Max(outcome.Units, 1));
+            var counted = send.Lists.GetValueOrDefault(offered) ?? send.LastSent;
+            var admitted = Math.Min(Math.Max(outcome.Units, 1), counted.Length);
+            for (var offset = 0; offset < admitted; offset++)
             {
-                member.Complete(outcome, send.Id, index++);
+                counted[offset].Complete(outcome, send.Id, offset);
             }
-            else if (member.Withdrawn)
+        }
+
+        List<LocalArrival>? again = null;
+        foreach (var member in send.All)
+        {
+            if (member.Task.IsCompleted)
+            {
+                continue;
+            }
+
+            if (member.Withdrawn)
             {
                 member.Cancel();
             }
             else
             {
-                // Still waiting but not counted: left over from a release completed by part of this arrival, or the
-                // whole arrival was withdrawn for other members. Goes again, ahead of later arrivals.
                 member.Sent = null;
                 (again ??= []).Add(member);
             }
@@ -221,7 +239,8 @@ internal sealed class ArrivalCoalescer
         }
 
         send.Settled = true;
-        foreach (var member in send.Members)
+        List<LocalArrival>? again = null;
+        foreach (var member in send.All.Where(m => !m.Task.IsCompleted))
         {
             if (failure is OperationCanceledException && member.Withdrawn)
             {
@@ -232,12 +251,17 @@ internal sealed class ArrivalCoalescer
                 // The withdrawal went unanswered because the barrier's silo is gone; the others were not counted
                 // anywhere, so they go again (and meet the same outage in their own poll loop).
                 member.Sent = null;
-                _pending.Insert(0, member);
+                (again ??= []).Add(member);
             }
             else
             {
                 member.Fail(failure);
             }
+        }
+
+        if (again is not null)
+        {
+            _pending.InsertRange(0, again);
         }
     }
 
@@ -245,7 +269,7 @@ internal sealed class ArrivalCoalescer
     private void Withdraw(LocalArrival member)
     {
         CoalescedArrival? send;
-        int staying;
+        LocalArrival[] staying;
         lock (_lock)
         {
             if (member.Task.IsCompleted)
@@ -263,8 +287,8 @@ internal sealed class ArrivalCoalescer
             }
 
             member.Withdrawn = true;
-            staying = send.Members.Count(m => !m.Withdrawn);
-            if (staying == 0)
+            staying = [.. send.LastSent.Where(m => !m.Withdrawn)];
+            if (staying.Length == 0)
             {
                 if (send.WithdrawalRequested)
                 {
@@ -273,9 +297,18 @@ internal sealed class ArrivalCoalescer
 
                 send.WithdrawalRequested = true;
             }
+            else if (staying.Length < send.LastSent.Length)
+            {
+                send.Lists[staying.Length] = staying;
+                Volatile.Write(ref send.LastSent, staying);
+            }
+            else
+            {
+                return;
+            }
         }
 
-        if (staying == 0)
+        if (staying.Length == 0)
         {
             // Nobody stays: withdraw the whole arrival through the poll loop, which retries and reports what the barrier decided.
             send.WithdrawWhole();
@@ -286,13 +319,13 @@ internal sealed class ArrivalCoalescer
         }
     }
 
-    /// <summary>Lowers a sent arrival to the members that stay; cancels the withdrawn ones once the barrier has agreed.</summary>
-    private async Task ShrinkAsync(CoalescedArrival send, int staying)
+    /// <summary>Lowers a sent arrival to the members that stay; cancels the others once the barrier has agreed.</summary>
+    private async Task ShrinkAsync(CoalescedArrival send, LocalArrival[] staying)
     {
         ArrivalOutcome outcome;
         try
         {
-            outcome = await _poller.WithdrawAsync(_template with { Id = send.Id }, staying);
+            outcome = await _poller.WithdrawAsync(_template with { Id = send.Id }, staying.Length, NamesOf(staying));
         }
         catch (Exception)
         {
@@ -316,28 +349,39 @@ internal sealed class ArrivalCoalescer
                 return;
             }
 
-            // The barrier now counts at most `staying` of this arrival's members; that many withdrawn ones have left.
-            send.ConfirmedUnits = Math.Min(send.ConfirmedUnits, staying);
-            for (var i = send.Members.Count - 1; i >= 0 && send.Members.Count > send.ConfirmedUnits; i--)
+            // The barrier holds at most these members now (lists only shrink): everyone else has left.
+            foreach (var member in send.All)
             {
-                if (send.Members[i].Withdrawn)
+                if (!member.Task.IsCompleted && Array.IndexOf(staying, member) < 0)
                 {
-                    send.Members[i].Cancel();
-                    send.Members.RemoveAt(i);
+                    Debug.Assert(member.Withdrawn, "Only withdrawn members are left out of a lowered list.");
+                    member.Cancel();
                 }
             }
         }
     }
 
     /// <summary>One coalesced arrival on the wire: the local participants it stands for, in local arrival order.</summary>
-    private sealed class CoalescedArrival(ArrivalId id, List<LocalArrival> members)
+    private sealed class CoalescedArrival
     {
-        /// <summary>The most members the barrier may count for this arrival; re-issued polls send it, so a re-attached arrival keeps its withdrawals.</summary>
-        public int ConfirmedUnits = members.Count;
+        /// <summary>The members it was lowered to last (all of them at first): what re-issues send.</summary>
+        public LocalArrival[] LastSent;
 
-        public ArrivalId Id { get; } = id;
+        public CoalescedArrival(ArrivalId id, LocalArrival[] members)
+        {
+            Id = id;
+            All = members;
+            LastSent = members;
+            Lists[members.Length] = members;
+        }
 
-        public List<LocalArrival> Members { get; } = members;
+        public ArrivalId Id { get; }
+
+        /// <summary>Everyone it was sent for, in local arrival order.</summary>
+        public LocalArrival[] All { get; }
+
+        /// <summary>Every list it was lowered to, by size: each shorter one a subset of the longer, so a size names one list.</summary>
+        public Dictionary<int, LocalArrival[]> Lists { get; } = [];
 
         public CancellationTokenSource Withdrawal { get; } = new();
 
@@ -360,12 +404,15 @@ internal sealed class ArrivalCoalescer
     }
 
     /// <summary>One local participant's wait.</summary>
-    private sealed class LocalArrival(ArrivalCoalescer owner, CancellationToken cancellationToken)
+    private sealed class LocalArrival(ArrivalCoalescer owner, string? member, CancellationToken cancellationToken)
     {
         private readonly TaskCompletionSource<int> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private CancellationTokenRegistration _registration;
 
         public Task<int> Task => _completion.Task;
+
+        /// <summary>Its own name, for named coalescers (a grain's id); otherwise null.</summary>
+        public string? Member { get; } = member;
 
         /// <summary>The coalesced arrival that carries it, or null while it waits to be sent.</summary>
         public CoalescedArrival? Sent { get; set; }

@@ -57,10 +57,10 @@ internal sealed class ArrivalPoller
     /// </summary>
     /// <param name="first">The arrival as first sent; its timeout counts from now, and re-issues send what is left of it.</param>
     /// <param name="cancellationToken">Withdraws the arrival.</param>
-    /// <param name="units">For a coalesced arrival, how many members it stands for at each re-issue (it only shrinks).</param>
+    /// <param name="reissue">For a coalesced arrival, brings each re-issue up to date (the members it stands for now; it only shrinks).</param>
     /// <exception cref="BarrierUnavailableException">The barrier did not answer for the whole re-attach window.</exception>
     /// <exception cref="OperationCanceledException">Cancelled, and no silo answered the withdrawal for the whole window.</exception>
-    public async Task<ArrivalOutcome> PollAsync(ArrivalRequest first, CancellationToken cancellationToken, Func<int>? units = null)
+    public async Task<ArrivalOutcome> PollAsync(ArrivalRequest first, CancellationToken cancellationToken, Func<ArrivalRequest, ArrivalRequest>? reissue = null)
     {
         var timeout = first.Timeout;
         var started = Stopwatch.GetTimestamp();
@@ -76,7 +76,8 @@ internal sealed class ArrivalPoller
         {
             // A re-attached arrival (new incarnation) should not get its full timeout again.
             var remaining = timeout is { } t ? Max(t - Stopwatch.GetElapsedTime(started), TimeSpan.Zero) : (TimeSpan?)null;
-            var request = first with { Timeout = remaining, MaxPoll = maxPoll, Incarnation = incarnation, Units = units?.Invoke() ?? first.Units };
+            var request = first with { Timeout = remaining, MaxPoll = maxPoll, Incarnation = incarnation };
+            request = reissue?.Invoke(request) ?? request;
 
             ArrivalOutcome outcome;
             var pollStarted = Stopwatch.GetTimestamp();
@@ -139,8 +140,8 @@ internal sealed class ArrivalPoller
     /// waits (with at most that many), or the final outcome that came first. One attempt; a failure is the caller's
     /// to handle (by withdrawing the whole arrival, which retries).
     /// </summary>
-    public Task<ArrivalOutcome> WithdrawAsync(ArrivalRequest first, int units)
-        => _grain.WaitAsync(first with { Units = units, Withdrawal = true, Timeout = null, MaxPoll = null, Incarnation = null });
+    public Task<ArrivalOutcome> WithdrawAsync(ArrivalRequest first, int units, IReadOnlyList<string>? members)
+        => _grain.WaitAsync(first with { Units = units, Members = members, Withdrawal = true, Timeout = null, MaxPoll = null, Incarnation = null });
 
     /// <summary>Turns a final outcome into the index a participant gets, or the exception it sees.</summary>
     /// <param name="outcome">The final outcome of the participant's arrival.</param>

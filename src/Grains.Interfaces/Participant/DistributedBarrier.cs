@@ -4,7 +4,8 @@ namespace Orleans.Barrier;
 
 /// <summary>
 /// The participant side of a barrier. A wait runs the shared poll loop (<see cref="ArrivalPoller"/>) for its own
-/// arrival, or, in a client process, joins the process's coalesced arrival (<see cref="ArrivalCoalescer"/>).
+/// arrival, or joins its process's coalesced arrival (<see cref="ArrivalCoalescer"/>): a client's, or for a grain
+/// participant its silo's.
 /// </summary>
 [DebuggerDisplay("{Name,nq} ({Parties} parties)")]
 internal sealed class DistributedBarrier : IDistributedBarrier
@@ -13,10 +14,6 @@ internal sealed class DistributedBarrier : IDistributedBarrier
     private readonly BarrierOptions _options;
     private readonly ArrivalPoller _poller;
     private readonly ArrivalRequest _template;
-
-    // Grain participants send their own arrivals: a coalesced arrival would leave the grain's turn (and its name),
-    // and grains of one silo are coalesced by nothing yet.
-    private readonly bool _coalesce;
 
     public DistributedBarrier(IGrainFactory factory, string name, BarrierOptions options)
     {
@@ -29,7 +26,6 @@ internal sealed class DistributedBarrier : IDistributedBarrier
             Lease = options.LeaseDuration,
             OnParticipantLost = options.OnParticipantLost,
         };
-        _coalesce = options.CoalesceArrivals && factory is IClusterClient;
     }
 
     /// <inheritdoc />
@@ -88,8 +84,22 @@ internal sealed class DistributedBarrier : IDistributedBarrier
         // A timeout breaks the barrier for everyone when it runs out, so it stays with its own arrival. The coalesced
         // wait is the coalescer's own task: no async frame of ours around it, which at thousands of participants per
         // phase is most of what a wait costs the client.
-        return _coalesce && timeout is null
-            ? ArrivalCoalescers.For(_factory, _poller, _template).ArriveAsync(cancellationToken)
+        if (!_options.CoalesceArrivals || timeout is not null)
+        {
+            return WaitAloneAsync(timeout, cancellationToken);
+        }
+
+        // A grain of a silo that hosts barriers joins its silo's coalesced arrival under its own name (its grain id,
+        // as its own arrival would have been named); a client's tasks join the client's, named by the client. A grain
+        // on a silo without AddBarriers() cannot be named from here, so it goes alone.
+        if (CallingGrain.Current is { } grain)
+        {
+            var template = _template with { Silo = grain.Silo };
+            return ArrivalCoalescers.For(_factory, _poller, template, named: true).ArriveAsync(_options.Participant ?? grain.Name, cancellationToken);
+        }
+
+        return _factory is IClusterClient
+            ? ArrivalCoalescers.For(_factory, _poller, _template, named: false).ArriveAsync(null, cancellationToken)
             : WaitAloneAsync(timeout, cancellationToken);
     }
 

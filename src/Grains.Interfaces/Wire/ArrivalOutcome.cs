@@ -26,4 +26,12 @@ public sealed record ArrivalOutcome(
     /// </summary>
     [Id(6)]
     public int Units { get; init; }
+
+    /// <summary>
+    /// For a release: how many units the arrival stood for when it was released (after withdrawals), of which the
+    /// release took <see cref="Units"/>, the first ones in the arrival's order. Tells a coalescer which of its
+    /// withdrawals the barrier had applied.
+    /// </summary>
+    [Id(7)]
+    public int Offered { get; init; }
 }

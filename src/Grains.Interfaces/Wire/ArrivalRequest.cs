@@ -54,4 +54,16 @@ public sealed record ArrivalRequest(
     /// </summary>
     [Id(9)]
     public bool Withdrawal { get; init; }
+
+    /// <summary>
+    /// The names of the participants a coalesced arrival stands for, in local arrival order, one per unit, when each
+    /// has its own (the grains of one silo, each named by its grain id); <see langword="null"/> when they are all
+    /// named by <see cref="Participant"/> or the caller. A withdrawal lists those who stay.
+    /// </summary>
+    [Id(10)]
+    public IReadOnlyList<string>? Members { get; init; }
+
+    /// <summary>The silo the members run on, for <see cref="BarrierWaiter.Silo"/>, when the sender is a silo's coalescer (its calls come from the silo, not from the member grains).</summary>
+    [Id(11)]
+    public string? Silo { get; init; }
 }

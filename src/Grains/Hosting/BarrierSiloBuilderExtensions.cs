@@ -37,6 +37,9 @@ public static class BarrierSiloBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BarrierHostOptions>, BarrierHostOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
 
+        // Grain participants on this silo coalesce their arrivals; each member is named by its grain id (CallingGrain).
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CallingGrainRegistration>();
+
         // Registered under a private name and used only if the configured StorageName has no provider, so a bare
         // silo works with no storage configured while a real provider, registered before or after, wins.
         // Orleans' binary serializer rather than the storage default (JSON): the stored type's [Alias]/[Id]s are
@@ -51,6 +54,12 @@ public static class BarrierSiloBuilderExtensions
             .AddAssembly(typeof(BarrierGrain).Assembly)
             .AddAssembly(typeof(IBarrierGrain).Assembly));
         return builder;
+    }
+
+    /// <summary>Hands the silo's grain context accessor to the participant side as the silo starts.</summary>
+    private sealed class CallingGrainRegistration(Orleans.Runtime.IGrainContextAccessor accessor) : ILifecycleParticipant<ISiloLifecycle>
+    {
+        public void Participate(ISiloLifecycle lifecycle) => CallingGrain.Use(accessor);
     }
 
     /// <summary>Marks a service collection that already has barrier hosting, so a second call adds nothing twice.</summary>

@@ -40,30 +40,57 @@ internal sealed class StoredBarrier
     [Id(8)]
     public int[]? LastReleaseUnits { get; set; }
 
+    /// <summary>For each member of <see cref="LastRelease"/> whose participants had names of their own, their positions in <see cref="ParticipantNames"/>; null when none had.</summary>
+    [Id(9)]
+    public int[]?[]? LastReleaseMembers { get; set; }
+
+    /// <summary>For each member of <see cref="LastRelease"/>, how many units it stood for when released; null when each was taken whole.</summary>
+    [Id(10)]
+    public int[]? LastReleaseOffered { get; set; }
+
     public static StoredBarrier From(BarrierSnapshot snapshot)
     {
         var release = snapshot.LastRelease;
         var arrivals = new Guid[release.Count];
         var nameIndices = new int[release.Count];
         int[]? units = null;
+        int[]?[]? members = null;
+        int[]? offered = null;
         var names = new List<string>();
         var nameIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < release.Count; i++)
         {
             arrivals[i] = release[i].Arrival.Value;
-            if (!nameIndex.TryGetValue(release[i].Participant, out var index))
-            {
-                index = names.Count;
-                names.Add(release[i].Participant);
-                nameIndex.Add(release[i].Participant, index);
-            }
-
-            nameIndices[i] = index;
+            nameIndices[i] = NameIndex(release[i].Participant);
             if (release[i].Units != 1)
             {
                 units ??= [.. Enumerable.Repeat(1, release.Count)];
                 units[i] = release[i].Units;
             }
+
+            if (release[i].Offered > release[i].Units)
+            {
+                offered ??= [.. release.Select(r => r.Units)];
+                offered[i] = release[i].Offered;
+            }
+
+            if (release[i].Members is { } named)
+            {
+                members ??= new int[]?[release.Count];
+                members[i] = [.. named.Select(NameIndex)];
+            }
+        }
+
+        int NameIndex(string name)
+        {
+            if (!nameIndex.TryGetValue(name, out var position))
+            {
+                position = names.Count;
+                names.Add(name);
+                nameIndex.Add(name, position);
+            }
+
+            return position;
         }
 
         return new StoredBarrier
@@ -76,6 +103,8 @@ internal sealed class StoredBarrier
             ParticipantNames = [.. names],
             LastReleaseNames = nameIndices,
             LastReleaseUnits = units,
+            LastReleaseMembers = members,
+            LastReleaseOffered = offered,
             Version = snapshot.Version,
         };
     }
@@ -85,6 +114,11 @@ internal sealed class StoredBarrier
         Phase,
         BrokenReason,
         LostParticipants,
-        [.. LastRelease.Select((arrival, i) => new ReleasedArrival(new ArrivalId(arrival), ParticipantNames[LastReleaseNames[i]], LastReleaseUnits?[i] ?? 1))],
+        [.. LastRelease.Select((arrival, i) => new ReleasedArrival(
+            new ArrivalId(arrival),
+            ParticipantNames[LastReleaseNames[i]],
+            LastReleaseUnits?[i] ?? 1,
+            LastReleaseMembers?[i] is { } named ? [.. named.Select(n => ParticipantNames[n])] : null,
+            LastReleaseOffered?[i] ?? 0))],
         Version);
 }

@@ -10,11 +10,13 @@ namespace Orleans.Barrier;
 /// For a release: how many of the arrival's units it took, with indices <paramref name="Index"/> onwards. Fewer than
 /// the arrival brought when the party was completed by part of it; the rest were not counted and must arrive again.
 /// </param>
-internal readonly record struct ArrivalResult(ArrivalOutcomeKind Kind, int Index, long Phase, BrokenBarrierReason? Reason, IReadOnlyList<string>? Lost = null, int Units = 1)
+/// <param name="Offered">For a release: how many units the arrival stood for (after withdrawals), of which <paramref name="Units"/> were taken.</param>
+internal readonly record struct ArrivalResult(ArrivalOutcomeKind Kind, int Index, long Phase, BrokenBarrierReason? Reason, IReadOnlyList<string>? Lost = null, int Units = 1, int Offered = 1)
 {
     public static ArrivalResult Pending(long phase) => new(ArrivalOutcomeKind.Pending, -1, phase, null);
 
-    public static ArrivalResult Released(int index, long phase, int units = 1) => new(ArrivalOutcomeKind.Released, index, phase, null, Units: units);
+    public static ArrivalResult Released(int index, long phase, int units = 1, int offered = 0)
+        => new(ArrivalOutcomeKind.Released, index, phase, null, Units: units, Offered: Math.Max(offered, units));
 
     public static ArrivalResult Broken(BrokenBarrierReason reason, long phase, IReadOnlyList<string>? lost = null)
         => new(ArrivalOutcomeKind.Broken, -1, phase, reason, lost);

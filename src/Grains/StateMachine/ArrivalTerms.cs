@@ -8,15 +8,23 @@ namespace Orleans.Barrier;
 /// <param name="Source">The caller's identity as the grain saw it (a grain id), kept so status can say where it runs.</param>
 /// <param name="Units">
 /// How many participants the arrival stands for: 1, or more for a coalesced arrival that one process sends for
-/// several of its local participants (they share its name, lease and timeout). Between 1 and the party count.
+/// several of its local participants (they share its lease and loss policy). Between 1 and the party count.
 /// </param>
+/// <param name="Members">
+/// The names of the participants a coalesced arrival stands for, in local arrival order (as many as
+/// <paramref name="Units"/>), when each has its own (grains of one silo, each named by its grain id); null when they
+/// are all named <paramref name="Participant"/>.
+/// </param>
+/// <param name="Silo">Where the members run, when the sender said so (a silo's coalesced grain arrivals); otherwise looked up from <paramref name="Source"/>.</param>
 internal readonly record struct ArrivalTerms(
     string Participant,
     TimeSpan? Timeout = null,
     TimeSpan? Lease = null,
     ParticipantLossPolicy OnLost = ParticipantLossPolicy.Break,
     string? Source = null,
-    int Units = 1)
+    int Units = 1,
+    IReadOnlyList<string>? Members = null,
+    string? Silo = null)
 {
     /// <summary>Terms for an unnamed arrival with only a timeout, as the pre-lease protocol had.</summary>
     public static ArrivalTerms WithTimeout(TimeSpan? timeout) => new("anonymous", timeout);

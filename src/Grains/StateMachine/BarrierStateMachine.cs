@@ -132,7 +132,7 @@ internal sealed class BarrierStateMachine
         var index = 0;
         foreach (var member in snapshot.LastRelease)
         {
-            machine.Remember(member.Arrival, ArrivalResult.Released(index, snapshot.Phase, member.Units), now);
+            machine.Remember(member.Arrival, ArrivalResult.Released(index, snapshot.Phase, member.Units, member.Offered), now);
             index += member.Units;
         }
 
@@ -174,6 +174,11 @@ internal sealed class BarrierStateMachine
             throw new ArgumentOutOfRangeException(nameof(terms), terms.Units, $"An arrival stands for 1 to {Parties} participants (the party count); got {terms.Units}.");
         }
 
+        if (terms.Members is { } members && members.Count != terms.Units)
+        {
+            throw new ArgumentException($"A coalesced arrival of {terms.Units} participants names {members.Count}; it must name each once.", nameof(terms));
+        }
+
         ForgetExpiredResults(now);
 
         // A deadline that passed before its timer fired still wins: this arrival must not complete a party
@@ -184,8 +189,13 @@ internal sealed class BarrierStateMachine
             Renew(node.Value, now);
             if (terms.Units < node.Value.Units)
             {
+                // Named members leave by name: the re-issue lists those who stay.
                 _waitingUnits -= node.Value.Units - terms.Units;
+                ForgetNames(node.Value);
                 node.Value.Units = terms.Units;
+                node.Value.Offered = terms.Units;
+                node.Value.Members = node.Value.Members is { } named ? terms.Members ?? [.. named.Take(terms.Units)] : null;
+                CountNames(node.Value);
             }
 
             return new BarrierTransition(ArrivalResult.Pending(Phase), Completed(overdue));
@@ -281,27 +291,39 @@ internal sealed class BarrierStateMachine
     /// <summary>Takes a snapshot for <see cref="BarrierStatus"/>, listing at most <paramref name="listLimit"/> waiters and missing participants.</summary>
     public BarrierStatus GetStatus(int listLimit = 100) => new(Name, Parties, Waiting, State, Phase)
     {
-        Waiters = [.. _waiting.Take(listLimit).Select(w => new BarrierWaiter(w.Terms.Participant, null, w.ArrivedAt) { Count = w.Units })],
+        Waiters = [.. StatusWaiters(listLimit).Select(w => w.Waiter)],
+        Arrivals = _waiting.Count,
         Missing = Missing(listLimit),
         BrokenReason = State == BarrierState.Broken ? _brokenReason : null,
         LostParticipants = State == BarrierState.Broken ? _lostParticipants : [],
     };
+
+    /// <summary>
+    /// The waiters as status lists them, oldest first, each with the caller id its silo may be looked up by: a
+    /// coalesced arrival with named members is listed member by member, one without once with its count.
+    /// </summary>
+    public IEnumerable<(BarrierWaiter Waiter, string? Source)> StatusWaiters(int listLimit)
+        => _waiting
+            .SelectMany(w => w.Members is { } members
+                ? members.Select(name => (new BarrierWaiter(name, w.Terms.Silo, w.ArrivedAt), w.Terms.Source))
+                : [(new BarrierWaiter(w.Terms.Participant, w.Terms.Silo, w.ArrivedAt) { Count = w.Units }, w.Terms.Source)])
+            .Take(listLimit);
 
     /// <summary>Participants of the latest release with no arrival waiting now, in the order of their last index.</summary>
     private List<string> Missing(int limit)
     {
         var missing = new List<string>();
         var listed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var member in _lastRelease)
+        foreach (var name in _lastRelease.SelectMany(member => member.Names))
         {
             if (missing.Count >= limit)
             {
                 break;
             }
 
-            if (!_waitingNames.ContainsKey(member.Participant) && listed.Add(member.Participant))
+            if (!_waitingNames.ContainsKey(name) && listed.Add(name))
             {
-                missing.Add(member.Participant);
+                missing.Add(name);
             }
         }
 
@@ -315,15 +337,16 @@ internal sealed class BarrierStateMachine
         // A coalesced arrival may bring more than the party lacks: the release takes what fits, and the caller sends
         // the rest again as a new arrival for the next phase (an arrival after a release belongs to the next phase).
         var room = Parties - _waitingUnits;
+        var waiting = new WaitingArrival(arrival, terms, now, DeadlineAfter(now, terms.Timeout), DeadlineAfter(now, terms.Lease));
         if (terms.Units > room)
         {
-            terms = terms with { Units = room };
+            waiting.Units = room;
+            waiting.Members = terms.Members?.Take(room).ToArray();
         }
 
-        var waiting = new WaitingArrival(arrival, terms, now, DeadlineAfter(now, terms.Timeout), DeadlineAfter(now, terms.Lease));
         _waitingById.Add(arrival, _waiting.AddLast(waiting));
-        _waitingUnits += terms.Units;
-        _waitingNames[terms.Participant] = _waitingNames.GetValueOrDefault(terms.Participant) + 1;
+        _waitingUnits += waiting.Units;
+        CountNames(waiting);
         if (waiting.TimeoutAt is { } timeoutAt)
         {
             _deadlines.Add(new ScheduledDeadline(arrival, DeadlineKind.Timeout, timeoutAt));
@@ -408,9 +431,12 @@ internal sealed class BarrierStateMachine
                 // Leave it waiting until every lease that ran out by now is collected, so the break names them all.
                 node.Value.LeaseExpiresAt = null;
                 lost ??= [];
-                if (!lost.Contains(node.Value.Terms.Participant))
+                foreach (var name in node.Value.Names)
                 {
-                    lost.Add(node.Value.Terms.Participant);
+                    if (!lost.Contains(name))
+                    {
+                        lost.Add(name);
+                    }
                 }
             }
         }
@@ -449,8 +475,8 @@ internal sealed class BarrierStateMachine
         State = BarrierState.Draining;
         Phase++;
         Version++;
-        _lastRelease = [.. _waiting.Select(w => new ReleasedArrival(w.Id, w.Terms.Participant, w.Units))];
-        var completions = CompleteAllWaiting((waiting, index) => ArrivalResult.Released(index, Phase, waiting.Units), now);
+        _lastRelease = [.. _waiting.Select(w => new ReleasedArrival(w.Id, w.Terms.Participant, w.Units, w.Members, w.Offered))];
+        var completions = CompleteAllWaiting((waiting, index) => ArrivalResult.Released(index, Phase, waiting.Units, waiting.Offered), now);
         State = BarrierState.Filling;
         return completions;
     }
@@ -496,14 +522,29 @@ internal sealed class BarrierStateMachine
         _waiting.Remove(node);
         _waitingById.Remove(node.Value.Id);
         _waitingUnits -= node.Value.Units;
-        var name = node.Value.Terms.Participant;
-        if (_waitingNames[name] == 1)
+        ForgetNames(node.Value);
+    }
+
+    private void CountNames(WaitingArrival waiting)
+    {
+        foreach (var name in waiting.Names)
         {
-            _waitingNames.Remove(name);
+            _waitingNames[name] = _waitingNames.GetValueOrDefault(name) + 1;
         }
-        else
+    }
+
+    private void ForgetNames(WaitingArrival waiting)
+    {
+        foreach (var name in waiting.Names)
         {
-            _waitingNames[name]--;
+            if (_waitingNames[name] == 1)
+            {
+                _waitingNames.Remove(name);
+            }
+            else
+            {
+                _waitingNames[name]--;
+            }
         }
     }
 

@@ -3,5 +3,11 @@ namespace Orleans.Barrier;
 /// <summary>A member of the latest release. Indices follow the order of <see cref="BarrierSnapshot.LastRelease"/>: each member takes as many as its units.</summary>
 /// <param name="Arrival">The arrival that was released.</param>
 /// <param name="Participant">Its participant's name, for <see cref="BarrierStatus.Missing"/>.</param>
-/// <param name="Units">How many participants it stood for (more than 1 for a coalesced arrival).</param>
-internal readonly record struct ReleasedArrival(ArrivalId Arrival, string Participant, int Units = 1);
+/// <param name="Units">How many participants the release took from it (more than 1 for a coalesced arrival).</param>
+/// <param name="Members">Its members' names when they have their own, the first <paramref name="Units"/> of them; otherwise null.</param>
+/// <param name="Offered">How many participants it stood for when released; more than <paramref name="Units"/> when only part of it fit.</param>
+internal readonly record struct ReleasedArrival(ArrivalId Arrival, string Participant, int Units = 1, IReadOnlyList<string>? Members = null, int Offered = 0)
+{
+    /// <summary>The names it stands for in the release.</summary>
+    public IReadOnlyList<string> Names => Members ?? [Participant];
+}

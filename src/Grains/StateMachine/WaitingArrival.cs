@@ -13,6 +13,15 @@ internal sealed class WaitingArrival(ArrivalId id, ArrivalTerms terms, DateTimeO
     /// <summary>How many participants it stands for now: its terms' units, less any withdrawn since.</summary>
     public int Units { get; set; } = terms.Units;
 
+    /// <summary>How many units it stands for as the sender sees it; more than <see cref="Units"/> only when a release could take just part of it.</summary>
+    public int Offered { get; set; } = terms.Units;
+
+    /// <summary>Its members' names, when they have their own (see <see cref="ArrivalTerms.Members"/>); shrinks with <see cref="Units"/>.</summary>
+    public IReadOnlyList<string>? Members { get; set; } = terms.Members;
+
+    /// <summary>The names it stands for: each member's, or its participant's once.</summary>
+    public IReadOnlyList<string> Names => Members ?? [Terms.Participant];
+
     /// <summary>When this machine first saw the arrival.</summary>
     public DateTimeOffset ArrivedAt { get; } = arrivedAt;
 

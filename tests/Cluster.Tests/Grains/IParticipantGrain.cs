@@ -44,6 +44,14 @@ public interface IParticipantGrain : IGrainWithStringKey
     Task<ParticipantWaitOutcome?> GetWaitOutcomeAsync(Guid ticket);
 
     /// <summary>The silo this grain is activated on.</summary>
+    /// <summary>As <see cref="BeginWaitAsync"/>, for a wait the test cancels with <see cref="CancelWaitAsync"/>.</summary>
+    [Alias("BeginCancellableWait")]
+    Task BeginCancellableWaitAsync(string barrier, int parties, Guid ticket);
+
+    /// <summary>Cancels a wait started by <see cref="BeginCancellableWaitAsync"/> and returns once it has ended (cancelled, or released first).</summary>
+    [Alias("CancelWait")]
+    Task<ParticipantWaitOutcome?> CancelWaitAsync(Guid ticket);
+
     [Alias("GetSilo")]
     Task<string> GetSiloAsync();
 }

@@ -10,6 +10,7 @@ public sealed class ParticipantGrain : Grain, IParticipantGrain
 {
     // A ticket no longer here means this activation never started that wait: it is not the one that took it.
     private readonly Dictionary<Guid, Task<int>> _waits = [];
+    private readonly Dictionary<Guid, CancellationTokenSource> _cancellations = [];
 
     public Task<int> WaitAsync(string barrier, int parties, TimeSpan? timeout)
     {
@@ -37,6 +38,32 @@ public sealed class ParticipantGrain : Grain, IParticipantGrain
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task BeginCancellableWaitAsync(string barrier, int parties, Guid ticket)
+    {
+        if (!_waits.ContainsKey(ticket))
+        {
+            var cancellation = new CancellationTokenSource();
+            _cancellations.Add(ticket, cancellation);
+            _waits.Add(ticket, GrainFactory.GetBarrier(barrier, parties).WaitAsync(cancellation.Token));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<ParticipantWaitOutcome?> CancelWaitAsync(Guid ticket)
+    {
+        await _cancellations[ticket].CancelAsync();
+        try
+        {
+            await _waits[ticket];
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return await GetWaitOutcomeAsync(ticket);
     }
 
     public Task<ParticipantWaitOutcome?> GetWaitOutcomeAsync(Guid ticket)
