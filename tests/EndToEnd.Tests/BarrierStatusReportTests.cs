@@ -46,6 +46,24 @@ public sealed class BarrierStatusReportTests
     }
 
     [Fact]
+    public void Lines_CoalescedWaiter_ShowsHowManyParticipantsItStandsForAndCountsThemAsListed()
+    {
+        var status = new BarrierStatus("b", 300, 251, BarrierState.Filling, 0)
+        {
+            Waiters = [new("sys.client/abc", null, Now.AddSeconds(-2)) { Count = 250 }, new("w1", "S10.0.0.5:11111:1", Now)],
+        };
+
+        Assert.Equal(
+            [
+                "Barrier 'b': Filling, 251 of 300 waiting, phase 0.",
+                "Waiters (oldest first):",
+                "  sys.client/abc  client             waiting 2.0s  (250 participants in one coalesced arrival)",
+                "  w1              S10.0.0.5:11111:1  waiting 0.0s",
+            ],
+            BarrierStatusReport.Lines("b", status, Now));
+    }
+
+    [Fact]
     public void Lines_HostSiloKnown_NamedRightAfterTheSummary()
     {
         var status = new BarrierStatus("b", 2, 1, BarrierState.Filling, 4)

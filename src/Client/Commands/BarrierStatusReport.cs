@@ -87,7 +87,7 @@ internal static class BarrierStatusReport
             .Select(waiter => (
                 Participant: ParticipantNames.Printable(waiter.Participant),
                 Where: waiter.Silo is { } silo ? ParticipantNames.Printable(silo) : "client",
-                Waited: WaitedText(now - waiter.ArrivedAt)))
+                Waited: WaitedText(now - waiter.ArrivedAt) + (waiter.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $"  ({waiter.Count} participants in one coalesced arrival)") : string.Empty)))
             .ToList();
         var participantWidth = rows.Max(row => row.Participant.Length);
         var whereWidth = rows.Max(row => row.Where.Length);
@@ -95,9 +95,10 @@ internal static class BarrierStatusReport
         lines.Add("Waiters (oldest first):");
         lines.AddRange(rows.Select(row =>
             $"  {row.Participant.PadRight(participantWidth)}  {row.Where.PadRight(whereWidth)}  waiting {row.Waited}"));
-        if (status.Waiting > listed.Count)
+        var listedParticipants = listed.Sum(waiter => Math.Max(waiter.Count, 1));
+        if (status.Waiting > listedParticipants)
         {
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  ... and {status.Waiting - listed.Count} more not listed"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  ... and {status.Waiting - listedParticipants} more not listed"));
         }
     }
 }
