@@ -43,12 +43,13 @@ public sealed record BarrierOptions
     public string? Participant { get; init; }
 
     /// <summary>
-    /// Whether this process's participants share their arrivals at this barrier (the default): waits on handles with
-    /// the same name, lease and loss policy that come close together go to the barrier as one arrival standing for
-    /// all of them, and its release is fanned out locally, so a phase of many participants in one process costs a
-    /// few messages instead of one per participant. Indices, cancellation, aborts, resets and leases behave as for
-    /// separate arrivals; status lists a coalesced arrival once with its <see cref="BarrierWaiter.Count"/>. Waits
-    /// with a timeout, and waits from grains, are always sent on their own.
+    /// Whether this process's participants share their arrivals at this barrier (the default): the tasks of a client,
+    /// or the grains of a silo that called <c>AddBarriers()</c>. Waits with the same lease and loss policy that come
+    /// close together go to the barrier as one arrival standing for all of them, and its release is fanned out
+    /// locally, so a phase of many participants in one process costs a few messages instead of one per participant.
+    /// Indices, cancellation, aborts, resets and leases behave as for separate arrivals; grains keep their own names
+    /// and silos in status, a client's coalesced arrival is listed once with its <see cref="BarrierWaiter.Count"/>.
+    /// Waits with a timeout are always sent on their own.
     /// </summary>
     public bool CoalesceArrivals { get; init; } = true;
 

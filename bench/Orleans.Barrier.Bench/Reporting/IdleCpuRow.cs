@@ -6,7 +6,7 @@ namespace Orleans.Barrier.Bench.Reporting;
 /// <param name="Waiters">Waiters parked.</param>
 /// <param name="WindowSeconds">The length of each measured window.</param>
 /// <param name="PollIntervalSeconds">How often each waiter re-issues its poll.</param>
-/// <param name="ExpectedRepolls">Re-issued polls the window should contain: waiters × window / poll interval.</param>
+/// <param name="ExpectedRepolls">Re-issued polls the window should contain: arrivals on the wire (waiters, or fewer when coalesced) × window / poll interval.</param>
 /// <param name="BaselineCpuSecondsPerMinute">The same process with no waiters: silo and client housekeeping.</param>
 /// <param name="CpuSecondsPerMinute">With the waiters parked.</param>
 /// <param name="ExtraCpuSecondsPerMinute">The difference: what the idle waiters cost.</param>

@@ -35,6 +35,9 @@ internal static class IdleCpuSection
             }
 
             await BenchContext.WaitUntilAsync(async () => (await observer.GetStatusAsync(cancellationToken)).Waiting, waiters, $"waiters parked on {name}", cancellationToken);
+
+            // What re-polls: one poll loop per arrival on the wire, so coalesced waiters re-poll as a few arrivals.
+            var arrivals = (await observer.GetStatusAsync(cancellationToken)).Arrivals;
             Heap.Settled();
             var parked = await CpuOverAsync(window, cancellationToken);
             await observer.AbortAsync(cancellationToken);
@@ -56,7 +59,7 @@ internal static class IdleCpuSection
                 waiters,
                 window.TotalSeconds,
                 poll.TotalSeconds,
-                waiters * (window / poll),
+                arrivals * (window / poll),
                 baseline.TotalSeconds * perMinute,
                 parked.TotalSeconds * perMinute,
                 (parked - baseline).TotalSeconds * perMinute);
