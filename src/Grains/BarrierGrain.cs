@@ -82,6 +82,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
 
     public async Task<ArrivalOutcome> WaitAsync(ArrivalRequest request)
     {
+        BarrierInstruments.WaitCalls.Add(1);
         ThrowIfFenced();
         ArgumentNullException.ThrowIfNull(request);
         if (request.Timeout is { } timeout)
@@ -242,6 +243,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         if (transition.Completions.Count > 0)
         {
             LogCompletions(transition.Completions);
+            CountReleases(transition.Completions);
         }
 
         ScheduleTimer();
@@ -423,6 +425,28 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         => new(result.Kind, result.Index, result.Phase, result.Reason, _incarnation) { LostParticipants = result.Lost, Units = result.Units, Offered = result.Offered };
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static void CountReleases(IReadOnlyList<ArrivalCompletion> completions)
+    {
+        var participants = 0;
+        var arrivals = 0;
+        foreach (var completion in completions)
+        {
+            if (completion.Result.Kind == ArrivalOutcomeKind.Released)
+            {
+                participants += completion.Result.Units;
+                arrivals++;
+            }
+        }
+
+        if (arrivals > 0)
+        {
+            // One step releases at most one phase: a release empties the waiting set.
+            BarrierInstruments.Releases.Add(1);
+            BarrierInstruments.ReleasedParticipants.Add(participants);
+            BarrierInstruments.ReleasedArrivals.Add(arrivals);
+        }
+    }
 
     private void LogCompletions(IReadOnlyList<ArrivalCompletion> completions)
     {

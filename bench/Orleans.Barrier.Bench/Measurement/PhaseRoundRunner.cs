@@ -28,6 +28,7 @@ internal sealed class PhaseRoundRunner(IClusterClient client, ParticipantMode mo
             using var timeLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeLimit.CancelAfter(timeout);
 
+            var callsBefore = BarrierCallCounter.WaitCalls;
             var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var cpuBefore = Environment.CpuUsage.TotalTime;
             try
@@ -51,7 +52,7 @@ internal sealed class PhaseRoundRunner(IClusterClient client, ParticipantMode mo
             }
 
             CheckReleases(scenario, parties, phases, indices);
-            return Analyse(parties, phases, arrived, released, allocated, cpu);
+            return Analyse(parties, phases, arrived, released, allocated, cpu) with { BarrierCalls = BarrierCallCounter.WaitCalls - callsBefore };
         }
         finally
         {

@@ -9,6 +9,7 @@ internal sealed class ScenarioFigures(int parties)
     private long _arrivals;
     private long _allocated;
     private TimeSpan _cpu;
+    private long _barrierCalls;
 
     public int Rounds { get; private set; }
 
@@ -22,8 +23,12 @@ internal sealed class ScenarioFigures(int parties)
         _arrivals += round.Arrivals;
         _allocated += round.AllocatedBytes;
         _cpu += round.Cpu;
+        _barrierCalls += round.BarrierCalls;
         Rounds++;
     }
+
+    /// <summary>Wait calls into the barrier grain per phase: N for one arrival each, a few when coalesced; NaN for the references.</summary>
+    public double BarrierCallsPerPhase => _barrierCalls == 0 ? double.NaN : (double)_barrierCalls / _phases;
 
     public double MedianMs => Percentile.Of(Sorted(), 50);
 

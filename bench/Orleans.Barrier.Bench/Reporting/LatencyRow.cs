@@ -14,4 +14,8 @@ internal sealed record LatencyRow(
     double ArrivalsPerSecond,
     double AllocatedBytesPerArrival,
     double CpuMicrosecondsPerArrival,
-    FloorRatios ToFloor);
+    FloorRatios ToFloor)
+{
+    /// <summary>Wait calls into the barrier grain per phase (the floor makes N calls); null for the references.</summary>
+    public double? BarrierCallsPerPhase { get; init; }
+}

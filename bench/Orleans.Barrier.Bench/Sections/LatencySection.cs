@@ -70,7 +70,8 @@ internal static class LatencySection
 
         context.Output.WriteLine(
             $"Phase latency, first arrival to last release, participants running free ({Describe(context)}); "
-            + $"{settings.Rounds} interleaved round(s) per N. xfloor: the figure divided by the floor's (rate: higher is better; the rest: lower is better).");
+            + $"{settings.Rounds} interleaved round(s) per N. xfloor: the figure divided by the floor's (rate: higher is better; the rest: lower is better). "
+            + "Barrier calls/phase: wait calls the barrier grain received per phase (the floor makes N calls into its grain).");
         context.Output.WriteLine(table);
     }
 
@@ -110,7 +111,8 @@ internal static class LatencySection
         "alloc/arrival",
         "xfloor",
         "CPU us/arrival",
-        "xfloor");
+        "xfloor",
+        "barrier calls/phase");
 
     private static void AddRows(BenchContext context, TextTable table, int parties, int phases, List<Scenario> scenarios, Dictionary<Scenario, ScenarioFigures> figures)
     {
@@ -138,7 +140,8 @@ internal static class LatencySection
                 f.ArrivalsPerSecond,
                 f.AllocatedBytesPerArrival,
                 f.CpuMicrosecondsPerArrival,
-                ratios));
+                ratios)
+            { BarrierCallsPerPhase = double.IsFinite(f.BarrierCallsPerPhase) ? f.BarrierCallsPerPhase : null });
             table.Add(
                 Figures.Count(parties),
                 scenario.Label,
@@ -152,7 +155,8 @@ internal static class LatencySection
                 Figures.Bytes(f.AllocatedBytesPerArrival),
                 Figures.Ratio(ratios.AllocatedBytesPerArrival),
                 Figures.Decimal(f.CpuMicrosecondsPerArrival),
-                Figures.Ratio(ratios.CpuMicrosecondsPerArrival));
+                Figures.Ratio(ratios.CpuMicrosecondsPerArrival),
+                double.IsFinite(f.BarrierCallsPerPhase) ? Figures.Decimal(f.BarrierCallsPerPhase) : "-");
         }
 
         table.AddSeparator();
