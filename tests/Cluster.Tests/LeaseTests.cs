@@ -117,6 +117,38 @@ public sealed class LeaseTests(BarrierClusterFixture fixture, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task WaitAsync_SiloOfCoalescedGrainsKilledWithBreakPolicy_OthersThrowParticipantLostNamingThoseGrains()
+    {
+        const int Grains = 16;
+        await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 3);
+        var (grain, grainSilo) = await PlaceParticipantOnSecondarySiloAsync(cluster.Cluster);
+        await using var survivor = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
+        var watcher = await FindBarrierHostedAwayFromAsync(survivor.Client, Grains + 2, grainSilo);
+        var first = Handle(survivor.Client, watcher.Name, Grains + 2, "worker-0", ParticipantLossPolicy.Break).WaitAsync();
+        await watcher.WaitForWaitingAsync(1);
+
+        // Waits started in one turn on that silo go to the barrier in fewer arrivals than waits, each naming its members.
+        string[] names = [.. Enumerable.Range(1, Grains).Select(i => $"worker-{i}")];
+        await grain.StartWaitsWithOptionsAsync(watcher.Name, Grains + 2, names, Lease, ParticipantLossPolicy.Break).Bounded();
+        var status = await watcher.WaitForWaitingAsync(Grains + 1);
+        output.WriteLine($"{Grains + 1} participants waiting in {status.Arrivals} arrivals");
+        Assert.True(status.Arrivals < Grains + 1, $"{Grains} waits started in one turn were not coalesced at all.");
+        Assert.Equal(["worker-0", .. names.Order(StringComparer.Ordinal)], status.Waiters.Select(w => w.Participant).Order(StringComparer.Ordinal));
+
+        var died = Stopwatch.GetTimestamp();
+        await cluster.Cluster.KillSiloAsync(grainSilo).WaitAsync(SiloDeathBound);
+        var thrown = await Assert.ThrowsAsync<BrokenBarrierException>(() => first).Bounded();
+        var detected = Stopwatch.GetElapsedTime(died);
+
+        // Every member of the arrival whose lease ran out first is named (arrivals sent apart renew apart).
+        output.WriteLine($"killed the silo of coalesced grains, break: ParticipantLost [{string.Join(", ", thrown.LostParticipants)}] {detected.TotalSeconds:F2}s after the kill began (lease {Lease.TotalSeconds}s)");
+        Assert.InRange(detected, TimeSpan.Zero, DetectionBound);
+        Assert.Equal(BrokenBarrierReason.ParticipantLost, thrown.Reason);
+        Assert.NotEmpty(thrown.LostParticipants);
+        Assert.All(thrown.LostParticipants, lost => Assert.Contains(lost, names));
+    }
+
+    [Fact]
     public async Task WaitAsync_SiloOfParticipantGrainKilledWithEvictPolicy_OthersKeepWaitingAndAReplacementTakesItsPlace()
     {
         await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 3);

@@ -94,7 +94,8 @@ internal sealed class DistributedBarrier : IDistributedBarrier
         // on a silo without AddBarriers() cannot be named from here, so it goes alone.
         if (CallingGrain.Current is { } grain)
         {
-            var template = _template with { Silo = grain.Silo };
+            // Members carry their own names, so grains named alike or not share their silo's one coalescer.
+            var template = _template with { Silo = grain.Silo, Participant = null };
             return ArrivalCoalescers.For(_factory, _poller, template, named: true).ArriveAsync(_options.Participant ?? grain.Name, cancellationToken);
         }
 

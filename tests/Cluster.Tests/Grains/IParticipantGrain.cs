@@ -31,6 +31,10 @@ public interface IParticipantGrain : IGrainWithStringKey
     [Alias("StartWaitWithOptions")]
     Task StartWaitWithOptionsAsync(string barrier, int parties, string? participant, TimeSpan? lease, ParticipantLossPolicy onParticipantLost);
 
+    /// <summary>As <see cref="StartWaitWithOptionsAsync"/>, one wait per name, all started in one turn (so the silo coalesces them).</summary>
+    [Alias("StartWaitsWithOptions")]
+    Task StartWaitsWithOptionsAsync(string barrier, int parties, string[] participants, TimeSpan? lease, ParticipantLossPolicy onParticipantLost);
+
     /// <summary>
     /// Starts a wait on the barrier inside this grain and returns at once; <see cref="GetWaitOutcomeAsync"/> tells
     /// how it ended. Idempotent per <paramref name="ticket"/>, so a test may retry it through silo failures, and

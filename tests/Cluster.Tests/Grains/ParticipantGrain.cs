@@ -30,6 +30,17 @@ public sealed class ParticipantGrain : Grain, IParticipantGrain
         return Task.CompletedTask;
     }
 
+    public Task StartWaitsWithOptionsAsync(string barrier, int parties, string[] participants, TimeSpan? lease, ParticipantLossPolicy onParticipantLost)
+    {
+        foreach (var participant in participants)
+        {
+            // Nobody awaits these either: their silo is about to be killed.
+            _ = GetBarrier(barrier, parties, participant, lease, onParticipantLost).WaitAsync();
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task BeginWaitAsync(string barrier, int parties, Guid ticket)
     {
         if (!_waits.ContainsKey(ticket))
