@@ -12,24 +12,21 @@ internal sealed class DistributedBarrier : IDistributedBarrier
 {
     private readonly IGrainFactory _factory;
     private readonly BarrierOptions _options;
-    private readonly ArrivalPoller _poller;
-    private readonly ArrivalRequest _template;
+
+    // Made on first use: a handle whose waits all join a coalescer that already exists never needs them, and
+    // thousands of handles on one barrier (one per participant) then cost next to nothing.
+    private ArrivalPoller? _poller;
+    private ArrivalRequest? _template;
 
     public DistributedBarrier(IGrainFactory factory, string name, BarrierOptions options)
     {
         _factory = factory;
         _options = options;
-        _poller = new ArrivalPoller(factory, name, options.Parties);
-        _template = new ArrivalRequest(default, options.Parties, null, null, null)
-        {
-            Participant = options.Participant,
-            Lease = options.LeaseDuration,
-            OnParticipantLost = options.OnParticipantLost,
-        };
+        Name = name;
     }
 
     /// <inheritdoc />
-    public string Name => _poller.Name;
+    public string Name { get; }
 
     /// <inheritdoc />
     public int Parties => _options.Parties;
@@ -49,21 +46,21 @@ internal sealed class DistributedBarrier : IDistributedBarrier
     public async Task ResetAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await _poller.Grain.ResetAsync(Parties).WaitAsync(cancellationToken);
+        await Poller.Grain.ResetAsync(Parties).WaitAsync(cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task AbortAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await _poller.Grain.AbortAsync(Parties).WaitAsync(cancellationToken);
+        await Poller.Grain.AbortAsync(Parties).WaitAsync(cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<BarrierStatus> GetStatusAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var status = await _poller.Grain.GetStatusAsync(Parties).WaitAsync(cancellationToken);
+        var status = await Poller.Grain.GetStatusAsync(Parties).WaitAsync(cancellationToken);
 
         // With a party count the grain creates the barrier, so it always has a status to give.
         return status ?? throw new InvalidOperationException($"Barrier '{Name}' returned no status.");
@@ -95,19 +92,36 @@ internal sealed class DistributedBarrier : IDistributedBarrier
         if (CallingGrain.Current is { } grain)
         {
             // Members carry their own names, so grains named alike or not share their silo's one coalescer.
-            var template = _template with { Silo = grain.Silo, Participant = null };
-            return ArrivalCoalescers.For(_factory, _poller, template, named: true).ArriveAsync(_options.Participant ?? grain.Name, cancellationToken);
+            var key = new ArrivalCoalescers.Key(Name, Parties, null, _options.LeaseDuration, _options.OnParticipantLost, grain.Silo, Named: true);
+            return ArrivalCoalescers.For(_factory, key, this).ArriveAsync(_options.Participant ?? grain.Name, cancellationToken);
         }
 
-        return _factory is IClusterClient
-            ? ArrivalCoalescers.For(_factory, _poller, _template, named: false).ArriveAsync(null, cancellationToken)
-            : WaitAloneAsync(timeout, cancellationToken);
+        if (_factory is IClusterClient)
+        {
+            var key = new ArrivalCoalescers.Key(Name, Parties, _options.Participant, _options.LeaseDuration, _options.OnParticipantLost, null, Named: false);
+            return ArrivalCoalescers.For(_factory, key, this).ArriveAsync(null, cancellationToken);
+        }
+
+        return WaitAloneAsync(timeout, cancellationToken);
     }
+
+    /// <summary>Makes the coalescer for <paramref name="key"/>, aimed by this handle's poll loop.</summary>
+    internal ArrivalCoalescer CreateCoalescer(in ArrivalCoalescers.Key key, Action onIdle)
+        => new(Poller, Template with { Participant = key.Participant, Silo = key.Silo }, key.Named, onIdle);
+
+    private ArrivalPoller Poller => _poller ??= new ArrivalPoller(_factory, Name, _options.Parties);
+
+    private ArrivalRequest Template => _template ??= new ArrivalRequest(default, _options.Parties, null, null, null)
+    {
+        Participant = _options.Participant,
+        Lease = _options.LeaseDuration,
+        OnParticipantLost = _options.OnParticipantLost,
+    };
 
     private async Task<int> WaitAloneAsync(TimeSpan? timeout, CancellationToken cancellationToken)
     {
         var arrival = ArrivalId.New();
-        var outcome = await _poller.PollAsync(_template with { Id = arrival, Timeout = timeout }, cancellationToken);
-        return _poller.IndexOrThrow(outcome, arrival, 0, cancellationToken);
+        var outcome = await Poller.PollAsync(Template with { Id = arrival, Timeout = timeout }, cancellationToken);
+        return Poller.IndexOrThrow(outcome, arrival, 0, cancellationToken);
     }
 }
