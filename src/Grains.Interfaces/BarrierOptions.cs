@@ -49,7 +49,8 @@ public sealed record BarrierOptions
     /// locally, so a phase of many participants in one process costs a few messages instead of one per participant.
     /// Indices, cancellation, aborts, resets and leases behave as for separate arrivals; grains keep their own names
     /// and silos in status, a client's coalesced arrival is listed once with its <see cref="BarrierWaiter.Count"/>.
-    /// Waits with a timeout are always sent on their own.
+    /// A coalesced arrival carries the earliest of its members' timeouts. <see langword="false"/> sends every wait on its
+    /// own, as one arrival per participant.
     /// </summary>
     public bool CoalesceArrivals { get; init; } = true;
 

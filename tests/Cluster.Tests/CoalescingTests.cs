@@ -286,4 +286,45 @@ public sealed class CoalescingTests(BarrierClusterFixture fixture)
             await Task.Delay(20, bound.Token);
         }
     }
+
+    [Fact]
+    public async Task WaitAsync_CoalescedWithTimeouts_TheEarliestDeadlineBreaksTheBarrierForAll()
+    {
+        var barrier = _client.GetBarrier(TestBounds.UniqueName("coalesce-timeout"), 10);
+        var patient = Enumerable.Range(0, 3).Select(_ => barrier.WaitAsync()).ToList();
+        var impatient = barrier.WaitAsync(TimeSpan.FromMilliseconds(300));
+
+        foreach (var wait in patient.Append(impatient))
+        {
+            var broken = await Assert.ThrowsAsync<BrokenBarrierException>(() => wait).Bounded();
+            Assert.Equal(BrokenBarrierReason.Timeout, broken.Reason);
+        }
+    }
+
+    [Fact]
+    public async Task WaitAsync_CoalescedMemberWithTheEarliestDeadlineCancelled_TakesItsDeadlineAlong()
+    {
+        var barrier = _client.GetBarrier(TestBounds.UniqueName("coalesce-timeout-cancel"), 5);
+        using var cancellation = new CancellationTokenSource();
+        var stay = Enumerable.Range(0, 3).Select(_ => barrier.WaitAsync(TimeSpan.FromMinutes(1))).ToList();
+        var leaves = barrier.WaitAsync(TimeSpan.FromMilliseconds(500), cancellation.Token);
+        await barrier.WaitForWaitingAsync(4);
+
+        await cancellation.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => leaves).Bounded();
+        var status = await barrier.WaitForWaitingAsync(3);
+
+        // Well past the cancelled member's deadline the barrier is whole: its deadline left with it.
+        var until = DateTimeOffset.UtcNow.AddMilliseconds(700);
+        while (DateTimeOffset.UtcNow < until)
+        {
+            status = await barrier.GetStatusAsync().Bounded();
+            Assert.Equal(BarrierState.Filling, status.State);
+            await Task.Delay(50);
+        }
+
+        stay.Add(barrier.WaitAsync());
+        stay.Add(barrier.WaitAsync());
+        Assert.Equal(Enumerable.Range(0, 5), (await Task.WhenAll(stay).Bounded()).Order());
+    }
 }

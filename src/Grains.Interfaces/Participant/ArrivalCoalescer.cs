@@ -15,8 +15,10 @@ namespace Orleans.Barrier;
 /// that stay (listed by name when they have names of their own) in the barrier's turn, which also decides whether
 /// a release came first, and only then does the member's wait throw. The release says how many members the
 /// arrival stood for then (<see cref="ArrivalOutcome.Offered"/>), which tells exactly which of the lowered lists it
-/// counted. Only members that share a lease and loss policy and have no timeout coalesce (the handle sends the
-/// others on their own), so every arrival still carries its own terms.
+/// counted. Only members that share a lease and loss policy coalesce, so every arrival still carries its members'
+/// terms. A member's timeout rides along as the arrival's: the earliest deadline of its members (a timeout breaks the
+/// barrier for everyone, so the earliest is the one that counts); a member with a deadline that withdraws takes the
+/// arrival's deadline with it by withdrawing the whole arrival, and the others go again with theirs.
 /// </remarks>
 [DebuggerDisplay("{_poller.Name,nq}: {_pending.Count} pending, {_sending} sending")]
 internal sealed class ArrivalCoalescer
@@ -43,7 +45,7 @@ internal sealed class ArrivalCoalescer
     /// <param name="onIdle">Called when nothing is pending or being sent, so the owner may drop this coalescer.</param>
     public ArrivalCoalescer(ArrivalPoller poller, ArrivalRequest template, bool named, Action onIdle)
     {
-        Debug.Assert(template.Timeout is null, "Arrivals with a timeout are sent on their own.");
+        Debug.Assert(template.Timeout is null, "Timeouts come with the members.");
         _poller = poller;
         _template = template;
         _named = named;
@@ -52,11 +54,13 @@ internal sealed class ArrivalCoalescer
 
     /// <summary>Arrives one local participant; completes with its index, or fails as its own wait would.</summary>
     /// <param name="member">The participant's own name when members are named; otherwise null.</param>
+    /// <param name="timeout">How long it may wait before the barrier breaks (<see cref="BrokenBarrierReason.Timeout"/>); null for no limit.</param>
     /// <param name="cancellationToken">Withdraws the participant.</param>
-    public Task<int> ArriveAsync(string? member, CancellationToken cancellationToken)
+    public Task<int> ArriveAsync(string? member, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         Debug.Assert(_named == member is not null, "Named coalescers take named members only.");
-        var local = new LocalArrival(this, member, cancellationToken);
+        var deadline = DeadlineAfter(timeout);
+        var local = new LocalArrival(this, member, deadline, cancellationToken);
         lock (_lock)
         {
             _pending.Add(local);
@@ -132,7 +136,7 @@ internal sealed class ArrivalCoalescer
         Exception? failure = null;
         try
         {
-            var request = _template with { Id = send.Id, Units = send.All.Length, Members = NamesOf(send.All) };
+            var request = _template with { Id = send.Id, Units = send.All.Length, Members = NamesOf(send.All), Timeout = TimeoutOf(send.All) };
 
             // Each re-issue stands for the members that stay now (a re-attached arrival keeps its withdrawals).
             outcome = await _poller.PollAsync(request, send.Withdrawal.Token, r => Lowered(r, Volatile.Read(ref send.LastSent)));
@@ -164,6 +168,34 @@ internal sealed class ArrivalCoalescer
         {
             _onIdle();
         }
+    }
+
+    /// <summary>When a timeout from now runs out, as a <see cref="Stopwatch"/> timestamp; null for none, or one too far off to count (centuries), as the barrier treats it.</summary>
+    private static long? DeadlineAfter(TimeSpan? timeout)
+    {
+        if (timeout is not { } t)
+        {
+            return null;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        var ticks = t.TotalSeconds * Stopwatch.Frequency;
+        return ticks < long.MaxValue - now ? now + (long)ticks : null;
+    }
+
+    /// <summary>The earliest of the members' deadlines, as a timeout from now; null if none has one.</summary>
+    private static TimeSpan? TimeoutOf(LocalArrival[] members)
+    {
+        long? earliest = null;
+        foreach (var member in members)
+        {
+            if (member.Deadline is { } deadline && (earliest is null || deadline < earliest))
+            {
+                earliest = deadline;
+            }
+        }
+
+        return earliest is { } at ? TimeSpan.FromSeconds(Math.Max(at - Stopwatch.GetTimestamp(), 0) / (double)Stopwatch.Frequency) : null;
     }
 
     private ArrivalRequest Lowered(ArrivalRequest request, LocalArrival[] staying)
@@ -288,6 +320,14 @@ internal sealed class ArrivalCoalescer
 
             member.Withdrawn = true;
             staying = [.. send.LastSent.Where(m => !m.Withdrawn)];
+
+            // Its deadline may be the arrival's, which a lowered arrival would keep: withdraw the whole arrival, and
+            // the others go again with their own deadlines.
+            if (member.Deadline is not null)
+            {
+                staying = [];
+            }
+
             if (staying.Length == 0)
             {
                 if (send.WithdrawalRequested)
@@ -404,8 +444,11 @@ internal sealed class ArrivalCoalescer
     }
 
     /// <summary>One local participant's wait.</summary>
-    private sealed class LocalArrival(ArrivalCoalescer owner, string? member, CancellationToken cancellationToken)
+    private sealed class LocalArrival(ArrivalCoalescer owner, string? member, long? deadline, CancellationToken cancellationToken)
     {
+        /// <summary>When its timeout runs out (a <see cref="Stopwatch"/> timestamp), or null for no limit.</summary>
+        public long? Deadline { get; } = deadline;
+
         private readonly TaskCompletionSource<int> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private CancellationTokenRegistration _registration;
 

@@ -78,10 +78,9 @@ internal sealed class DistributedBarrier : IDistributedBarrier
             timeout = null;
         }
 
-        // A timeout breaks the barrier for everyone when it runs out, so it stays with its own arrival. The coalesced
-        // wait is the coalescer's own task: no async frame of ours around it, which at thousands of participants per
-        // phase is most of what a wait costs the client.
-        if (!_options.CoalesceArrivals || timeout is not null)
+        // The coalesced wait is the coalescer's own task: no async frame of ours around it, which at thousands of
+        // participants per phase is most of what a wait costs the client.
+        if (!_options.CoalesceArrivals)
         {
             return WaitAloneAsync(timeout, cancellationToken);
         }
@@ -93,13 +92,13 @@ internal sealed class DistributedBarrier : IDistributedBarrier
         {
             // Members carry their own names, so grains named alike or not share their silo's one coalescer.
             var key = new ArrivalCoalescers.Key(Name, Parties, null, _options.LeaseDuration, _options.OnParticipantLost, grain.Silo, Named: true);
-            return ArrivalCoalescers.For(_factory, key, this).ArriveAsync(_options.Participant ?? grain.Name, cancellationToken);
+            return ArrivalCoalescers.For(_factory, key, this).ArriveAsync(_options.Participant ?? grain.Name, timeout, cancellationToken);
         }
 
         if (_factory is IClusterClient)
         {
             var key = new ArrivalCoalescers.Key(Name, Parties, _options.Participant, _options.LeaseDuration, _options.OnParticipantLost, null, Named: false);
-            return ArrivalCoalescers.For(_factory, key, this).ArriveAsync(null, cancellationToken);
+            return ArrivalCoalescers.For(_factory, key, this).ArriveAsync(null, timeout, cancellationToken);
         }
 
         return WaitAloneAsync(timeout, cancellationToken);
