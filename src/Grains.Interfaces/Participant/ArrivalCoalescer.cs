@@ -26,6 +26,14 @@ internal sealed class ArrivalCoalescer
     // Bounds how long a steady trickle of arrivals can hold the ones already pending back.
     private const int MaxLooksAgain = 16;
 
+    // A release of at least this many local members takes longer to fan out (a task continuation each) than a burst
+    // of looks lasts: its members are waited back for instead, so they go as a few arrivals rather than hundreds.
+    private const int BigRelease = 4096;
+
+    // A pause this long with none of them coming back ends that wait (those not back are not running free): 1 ms,
+    // and 0.1 us more per member expected, since a GC pause during a big fan-out grows with it.
+    private TimeSpan ReturnPause => TimeSpan.FromMilliseconds(1) + (TimeSpan.FromTicks(1) * _expectedBack);
+
     private readonly Lock _lock = new();
     private readonly ArrivalPoller _poller;
     private readonly ArrivalRequest _template;
@@ -38,6 +46,14 @@ internal sealed class ArrivalCoalescer
     // The pending count when the queued flush last looked, and how often it has put itself back since it was queued.
     private int _pendingAtLastLook;
     private int _lookedAgain;
+
+    // Sends in flight, and how many members of a big release are still expected back (see BigRelease).
+    private readonly HashSet<CoalescedArrival> _inFlight = [];
+    private long _expectedPhase = -1;
+    private int _expectedBack;
+    private ITimer? _returnTimer;
+    private bool _returnTimerArmed;
+    private int _pendingWhenArmed;
 
     /// <param name="poller">The poll loop aimed at the barrier.</param>
     /// <param name="template">The terms every coalesced arrival carries (participant, lease, loss policy, silo); no timeout.</param>
@@ -64,12 +80,60 @@ internal sealed class ArrivalCoalescer
         lock (_lock)
         {
             _pending.Add(local);
-            QueueFlush();
+            Consider();
         }
 
         // Registered outside the lock: an already-cancelled token runs the callback here and now.
         local.ListenForCancellation();
         return local.Task;
+    }
+
+    /// <summary>
+    /// Sends what is pending, unless a big release's members are still coming back: then once they all are, or after
+    /// a pause. While they are expected the coalescer stays (is not idle), so they come back to the one that knows.
+    /// </summary>
+    private void Consider()
+    {
+        Debug.Assert(_lock.IsHeldByCurrentThread, "Callers hold the lock.");
+        if (_pending.Count < Math.Min(_expectedBack, _poller.Parties))
+        {
+            if (!_returnTimerArmed)
+            {
+                _returnTimerArmed = true;
+                _pendingWhenArmed = _pending.Count;
+                _returnTimer ??= TimeProvider.System.CreateTimer(static self => ((ArrivalCoalescer)self!).OnReturnPause(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _returnTimer.Change(ReturnPause, Timeout.InfiniteTimeSpan);
+            }
+
+            return;
+        }
+
+        QueueFlush();
+    }
+
+    private void OnReturnPause()
+    {
+        bool idle;
+        lock (_lock)
+        {
+            if (_pending.Count > _pendingWhenArmed && _pending.Count < Math.Min(_expectedBack, _poller.Parties))
+            {
+                // Still coming back: wait on.
+                _pendingWhenArmed = _pending.Count;
+                _returnTimer!.Change(ReturnPause, Timeout.InfiniteTimeSpan);
+                return;
+            }
+
+            _returnTimerArmed = false;
+            _expectedBack = 0;
+            QueueFlush();
+            idle = _sending == 0 && _pending.Count == 0 && !_flushQueued;
+        }
+
+        if (idle)
+        {
+            _onIdle();
+        }
     }
 
     /// <summary>Sends what is pending on a thread-pool turn of its own, so every arrival made before that turn rides along.</summary>
@@ -94,7 +158,8 @@ internal sealed class ArrivalCoalescer
             // While arrivals keep coming in (the participants of a release arriving again, their continuations
             // spread over the pool's threads), go to the back of the queue once more instead of sending a part of
             // them: one turn of the queue with no new arrival ends the burst. No timer: an idle pool ends it at once.
-            if (_pending.Count > _pendingAtLastLook && _pending.Count < _poller.Parties && _lookedAgain < MaxLooksAgain)
+            var returned = _expectedBack > 0;
+            if (!returned && _pending.Count > _pendingAtLastLook && _pending.Count < _poller.Parties && _lookedAgain < MaxLooksAgain)
             {
                 _pendingAtLastLook = _pending.Count;
                 _lookedAgain++;
@@ -105,6 +170,13 @@ internal sealed class ArrivalCoalescer
             _flushQueued = false;
             _pendingAtLastLook = 0;
             _lookedAgain = 0;
+            _expectedBack = 0;
+            if (_returnTimerArmed)
+            {
+                _returnTimerArmed = false;
+                _returnTimer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+
             var pending = _pending;
             _pending = [];
 
@@ -119,6 +191,7 @@ internal sealed class ArrivalCoalescer
                 }
 
                 sends.Add(send);
+                _inFlight.Add(send);
             }
 
             _sending += sends.Count;
@@ -159,8 +232,9 @@ internal sealed class ArrivalCoalescer
                 Fail(send, failure!);
             }
 
-            QueueFlush();
-            idle = _sending == 0 && _pending.Count == 0;
+            _inFlight.Remove(send);
+            Consider();
+            idle = _sending == 0 && _pending.Count == 0 && !_returnTimerArmed;
         }
 
         send.Withdrawal.Dispose();
@@ -228,6 +302,14 @@ internal sealed class ArrivalCoalescer
         // partly taken by the release, or withdrawn as a whole for others) go again, ahead of later arrivals.
         if (outcome.Kind == ArrivalOutcomeKind.Released)
         {
+            // The first answer of a big release: the other sends in flight were most likely released with it.
+            if (outcome.Phase > _expectedPhase)
+            {
+                _expectedPhase = outcome.Phase;
+                var back = _inFlight.Sum(s => s.LastSent.Length);
+                _expectedBack = back >= BigRelease ? back : 0;
+            }
+
             var offered = Math.Max(outcome.Offered, Math.Max(outcome.Units, 1));
             var counted = send.Lists.GetValueOrDefault(offered) ?? send.LastSent;
             var admitted = Math.Min(Math.Max(outcome.Units, 1), counted.Length);
