@@ -23,7 +23,7 @@ internal sealed class BarrierModel(int parties, TimeSpan retention)
     private readonly List<Waiter> _waiting = [];
     private readonly Dictionary<ArrivalId, (ArrivalResult Result, DateTimeOffset At)> _remembered = [];
     private readonly Dictionary<ArrivalId, int> _timesForgotten = [];
-    private List<(ArrivalId Arrival, string Participant, int Units)> _lastRelease = [];
+    private List<(ArrivalId Arrival, string Participant, int Units, int Offered)> _lastRelease = [];
     private BrokenBarrierReason _reason;
     private List<string> _lost = [];
     private HashSet<ArrivalId> _lostInRebuild = [];
@@ -75,7 +75,11 @@ internal sealed class BarrierModel(int parties, TimeSpan retention)
             }
 
             // Fewer units withdraw the difference; more never add any.
-            waiting.Units = Math.Min(waiting.Units, terms.Units);
+            if (terms.Units < waiting.Units)
+            {
+                waiting.Units = terms.Units;
+                waiting.Offered = terms.Units;
+            }
 
             return new(ArrivalResult.Pending(Phase), completed);
         }
@@ -101,17 +105,18 @@ internal sealed class BarrierModel(int parties, TimeSpan retention)
         {
             LeaseExpiresAt = now + Finite(terms.Lease),
             Units = Math.Min(terms.Units, Parties - WaitingParticipants),
+            Offered = terms.Units,
         };
         _waiting.Add(arriving);
         if (WaitingParticipants == Parties)
         {
             Phase++;
             Version++;
-            _lastRelease = [.. _waiting.Select(w => (w.Id, w.Participant, w.Units))];
+            _lastRelease = [.. _waiting.Select(w => (w.Id, w.Participant, w.Units, w.Offered))];
             var index = 0;
             foreach (var member in _waiting)
             {
-                Complete(completed, member, ArrivalResult.Released(index, Phase, member.Units), now);
+                Complete(completed, member, ArrivalResult.Released(index, Phase, member.Units, member.Offered), now);
                 index += member.Units;
             }
 
@@ -191,7 +196,7 @@ internal sealed class BarrierModel(int parties, TimeSpan retention)
         var index = 0;
         foreach (var member in _lastRelease)
         {
-            Remember(member.Arrival, ArrivalResult.Released(index, Phase, member.Units), now);
+            Remember(member.Arrival, ArrivalResult.Released(index, Phase, member.Units, member.Offered), now);
             index += member.Units;
         }
 
@@ -322,6 +327,9 @@ internal sealed class BarrierModel(int parties, TimeSpan retention)
 
         /// <summary>How many participants it stands for now.</summary>
         public int Units { get; set; } = 1;
+
+        /// <summary>How many it brought (after withdrawals): more than <see cref="Units"/> only if the release could take just part of it.</summary>
+        public int Offered { get; set; } = 1;
 
         /// <summary>When the lease runs out unless renewed; null for no lease or once it ran out.</summary>
         public DateTimeOffset? LeaseExpiresAt { get; set; }

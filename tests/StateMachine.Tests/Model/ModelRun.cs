@@ -322,7 +322,7 @@ internal sealed class ModelRun
     }
 
     private static bool Same(ArrivalResult a, ArrivalResult b)
-        => a.Kind == b.Kind && a.Index == b.Index && a.Phase == b.Phase && a.Reason == b.Reason && a.Units == b.Units
+        => a.Kind == b.Kind && a.Index == b.Index && a.Phase == b.Phase && a.Reason == b.Reason && a.Units == b.Units && a.Offered == b.Offered
             && (a.Lost is null) == (b.Lost is null)
             && (a.Lost is null || (a.Lost.Distinct().Count() == a.Lost.Count && a.Lost.Order(StringComparer.Ordinal).SequenceEqual(b.Lost!.Order(StringComparer.Ordinal))));
 
