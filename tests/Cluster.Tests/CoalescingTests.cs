@@ -327,4 +327,26 @@ public sealed class CoalescingTests(BarrierClusterFixture fixture)
         stay.Add(barrier.WaitAsync());
         Assert.Equal(Enumerable.Range(0, 5), (await Task.WhenAll(stay).Bounded()).Order());
     }
+
+    [Fact]
+    public async Task WaitAsync_BigReleaseWhoseMembersDoNotAllComeBack_TheOthersAreSentAfterAPause()
+    {
+        // Big enough that the coalescer waits for a release's members to come back (4,096 and up).
+        const int Parties = 4_100;
+        var barrier = _client.GetBarrier(TestBounds.UniqueName("coalesce-big"), Parties);
+        var alone = _client.GetBarrier(barrier.Name, new BarrierOptions { Parties = Parties, CoalesceArrivals = false });
+
+        var first = await Task.WhenAll(Enumerable.Range(0, Parties).Select(_ => barrier.WaitAsync())).Bounded();
+        Assert.Equal(Enumerable.Range(0, Parties), first.Order());
+
+        // One of them does not come back; a participant of its own takes its place. The coalescer stops waiting
+        // for the missing one after a pause and sends the others.
+        var second = Enumerable.Range(0, Parties - 1).Select(_ => barrier.WaitAsync()).Append(alone.WaitAsync());
+        Assert.Equal(Enumerable.Range(0, Parties), (await Task.WhenAll(second).Bounded()).Order());
+
+        // Running free: everyone back at once, released again in one piece.
+        var third = await Task.WhenAll(Enumerable.Range(0, Parties).Select(_ => barrier.WaitAsync())).Bounded();
+        Assert.Equal(Enumerable.Range(0, Parties), third.Order());
+        Assert.Equal(3, (await barrier.GetStatusAsync().Bounded()).Phase);
+    }
 }
