@@ -95,6 +95,17 @@ internal static class BarrierArguments
         }
     }
 
+    /// <summary>The silo a coalesced arrival's grain members run on: a silo address's text, or none.</summary>
+    public static void ThrowIfInvalidSilo(string? silo, string paramName)
+    {
+        if (silo is not null && (string.IsNullOrWhiteSpace(silo) || silo.Length > BarrierOptions.MaxParticipantLength))
+        {
+            throw new ArgumentException(
+                $"A coalesced arrival's silo must be null or 1 to {BarrierOptions.MaxParticipantLength} characters, not white space; got {silo.Length} characters.",
+                paramName);
+        }
+    }
+
     public static void ThrowIfInvalidPolicy(ParticipantLossPolicy policy, string paramName)
     {
         if (!Enum.IsDefined(policy))

@@ -98,7 +98,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         BarrierArguments.ThrowIfInvalidParties(request.Parties, nameof(request));
         BarrierArguments.ThrowIfInvalidUnits(request.Units, request.Parties, nameof(request));
         BarrierArguments.ThrowIfInvalidMembers(request.Members, request.Units, nameof(request));
-        BarrierArguments.ThrowIfInvalidParticipant(request.Silo, nameof(request));
+        BarrierArguments.ThrowIfInvalidSilo(request.Silo, nameof(request));
 
         var caller = CallerName();
         var terms = new ArrivalTerms(

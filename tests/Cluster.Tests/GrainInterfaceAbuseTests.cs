@@ -24,6 +24,8 @@ public sealed class GrainInterfaceAbuseTests(BarrierClusterFixture fixture)
         { "unknown loss policy", typeof(ArgumentOutOfRangeException), "participant loss policy" },
         { "negative units", typeof(ArgumentOutOfRangeException), "1 to 3 participants" },
         { "more units than parties", typeof(ArgumentOutOfRangeException), "1 to 3 participants" },
+        { "members not one per unit", typeof(ArgumentException), "it must name each once" },
+        { "blank silo", typeof(ArgumentException), "silo must be null" },
     };
 
     [Theory]
@@ -163,6 +165,8 @@ public sealed class GrainInterfaceAbuseTests(BarrierClusterFixture fixture)
             "unknown loss policy" => fine with { OnParticipantLost = (ParticipantLossPolicy)42 },
             "negative units" => fine with { Units = -1 },
             "more units than parties" => fine with { Units = 4 },
+            "members not one per unit" => fine with { Units = 2, Members = ["g1"] },
+            "blank silo" => fine with { Silo = "  " },
             _ => throw new ArgumentOutOfRangeException(nameof(bad), bad, "No such bad request."),
         };
     }

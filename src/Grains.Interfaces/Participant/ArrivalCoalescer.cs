@@ -20,7 +20,7 @@ namespace Orleans.Barrier;
 /// barrier for everyone, so the earliest is the one that counts); a member with a deadline that withdraws takes the
 /// arrival's deadline with it by withdrawing the whole arrival, and the others go again with theirs.
 /// </remarks>
-[DebuggerDisplay("{_poller.Name,nq}: {_pending.Count} pending, {_sending} sending")]
+[DebuggerDisplay("{_poller.Name,nq}: {_pending.Count} pending, {_inFlight.Count} sending")]
 internal sealed class ArrivalCoalescer
 {
     // Bounds how long a steady trickle of arrivals can hold the ones already pending back.
@@ -41,13 +41,12 @@ internal sealed class ArrivalCoalescer
     private readonly Action _onIdle;
     private List<LocalArrival> _pending = [];
     private bool _flushQueued;
-    private int _sending;
 
     // The pending count when the queued flush last looked, and how often it has put itself back since it was queued.
     private int _pendingAtLastLook;
     private int _lookedAgain;
 
-    // Sends in flight, and how many members of a big release are still expected back (see BigRelease).
+    // Sends in flight (their poll loops running), and how many members of a big release are still expected back.
     private readonly HashSet<CoalescedArrival> _inFlight = [];
     private long _expectedPhase = -1;
     private int _expectedBack;
@@ -127,7 +126,7 @@ internal sealed class ArrivalCoalescer
             _returnTimerArmed = false;
             _expectedBack = 0;
             QueueFlush();
-            idle = _sending == 0 && _pending.Count == 0 && !_flushQueued;
+            idle = _inFlight.Count == 0 && _pending.Count == 0 && !_flushQueued;
         }
 
         if (idle)
@@ -157,7 +156,8 @@ internal sealed class ArrivalCoalescer
         {
             // While arrivals keep coming in (the participants of a release arriving again, their continuations
             // spread over the pool's threads), go to the back of the queue once more instead of sending a part of
-            // them: one turn of the queue with no new arrival ends the burst. No timer: an idle pool ends it at once.
+            // them: one turn of the queue with no new arrival ends the burst, so an idle pool sends at once. Not for a
+            // big release's members, whom Consider already waited back for.
             var returned = _expectedBack > 0;
             if (!returned && _pending.Count > _pendingAtLastLook && _pending.Count < _poller.Parties && _lookedAgain < MaxLooksAgain)
             {
@@ -194,7 +194,6 @@ internal sealed class ArrivalCoalescer
                 _inFlight.Add(send);
             }
 
-            _sending += sends.Count;
         }
 
         foreach (var send in sends)
@@ -222,7 +221,6 @@ internal sealed class ArrivalCoalescer
         bool idle;
         lock (_lock)
         {
-            _sending--;
             if (outcome is { } final)
             {
                 Settle(send, final);
@@ -234,7 +232,7 @@ internal sealed class ArrivalCoalescer
 
             _inFlight.Remove(send);
             Consider();
-            idle = _sending == 0 && _pending.Count == 0 && !_returnTimerArmed;
+            idle = _inFlight.Count == 0 && _pending.Count == 0 && !_returnTimerArmed;
         }
 
         send.Withdrawal.Dispose();
