@@ -60,7 +60,21 @@ internal sealed class ArrivalPoller
     /// <param name="reissue">For a coalesced arrival, brings each re-issue up to date (the members it stands for now; it only shrinks).</param>
     /// <exception cref="BarrierUnavailableException">The barrier did not answer for the whole re-attach window.</exception>
     /// <exception cref="OperationCanceledException">Cancelled, and no silo answered the withdrawal for the whole window.</exception>
-    public async Task<ArrivalOutcome> PollAsync(ArrivalRequest first, CancellationToken cancellationToken, Func<ArrivalRequest, ArrivalRequest>? reissue = null)
+    public Task<ArrivalOutcome> PollAsync(ArrivalRequest first, CancellationToken cancellationToken, Func<ArrivalRequest, ArrivalRequest>? reissue = null)
+        => PollAsync(first, reissue, static (_, outcome, _, _) => outcome, cancellationToken);
+
+    /// <summary>A participant's own wait: polls until the arrival has a final outcome and turns it into its index (or the exception it sees).</summary>
+    /// <param name="first">The arrival as first sent.</param>
+    /// <param name="cancellationToken">Withdraws the arrival.</param>
+    public Task<int> WaitAsync(ArrivalRequest first, CancellationToken cancellationToken)
+        => PollAsync(first, null, static (poller, outcome, arrival, token) => poller.IndexOrThrow(outcome, arrival, 0, token), cancellationToken);
+
+    // One async frame whatever the caller makes of the outcome: a participant's own wait is one frame, not two.
+    private async Task<T> PollAsync<T>(
+        ArrivalRequest first,
+        Func<ArrivalRequest, ArrivalRequest>? reissue,
+        Func<ArrivalPoller, ArrivalOutcome, ArrivalId, CancellationToken, T> finish,
+        CancellationToken cancellationToken)
     {
         var timeout = first.Timeout;
         var started = Stopwatch.GetTimestamp();
@@ -93,7 +107,7 @@ internal sealed class ArrivalPoller
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return await CancelAsync(first.Id, cancellationToken);
+                return finish(this, await CancelAsync(first.Id, cancellationToken), first.Id, cancellationToken);
             }
             catch (Exception exception) when (IsTransient(exception))
             {
@@ -128,7 +142,7 @@ internal sealed class ArrivalPoller
             lastHeard = Stopwatch.GetTimestamp();
             if (outcome.Kind != ArrivalOutcomeKind.Pending)
             {
-                return outcome;
+                return finish(this, outcome, first.Id, cancellationToken);
             }
 
             incarnation = outcome.Incarnation;

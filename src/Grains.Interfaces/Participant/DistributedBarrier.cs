@@ -117,10 +117,6 @@ internal sealed class DistributedBarrier : IDistributedBarrier
         OnParticipantLost = _options.OnParticipantLost,
     };
 
-    private async Task<int> WaitAloneAsync(TimeSpan? timeout, CancellationToken cancellationToken)
-    {
-        var arrival = ArrivalId.New();
-        var outcome = await Poller.PollAsync(Template with { Id = arrival, Timeout = timeout }, cancellationToken);
-        return Poller.IndexOrThrow(outcome, arrival, 0, cancellationToken);
-    }
+    private Task<int> WaitAloneAsync(TimeSpan? timeout, CancellationToken cancellationToken)
+        => Poller.WaitAsync(Template with { Id = ArrivalId.New(), Timeout = timeout }, cancellationToken);
 }

@@ -525,26 +525,46 @@ internal sealed class BarrierStateMachine
         ForgetNames(node.Value);
     }
 
+    // Not through WaitingArrival.Names: an arrival without members (nearly all) would allocate a list on every arrival.
     private void CountNames(WaitingArrival waiting)
     {
-        foreach (var name in waiting.Names)
+        if (waiting.Members is null)
         {
-            _waitingNames[name] = _waitingNames.GetValueOrDefault(name) + 1;
+            CountName(waiting.Terms.Participant);
+            return;
+        }
+
+        foreach (var name in waiting.Members)
+        {
+            CountName(name);
         }
     }
 
     private void ForgetNames(WaitingArrival waiting)
     {
-        foreach (var name in waiting.Names)
+        if (waiting.Members is null)
         {
-            if (_waitingNames[name] == 1)
-            {
-                _waitingNames.Remove(name);
-            }
-            else
-            {
-                _waitingNames[name]--;
-            }
+            ForgetName(waiting.Terms.Participant);
+            return;
+        }
+
+        foreach (var name in waiting.Members)
+        {
+            ForgetName(name);
+        }
+    }
+
+    private void CountName(string name) => _waitingNames[name] = _waitingNames.GetValueOrDefault(name) + 1;
+
+    private void ForgetName(string name)
+    {
+        if (_waitingNames[name] == 1)
+        {
+            _waitingNames.Remove(name);
+        }
+        else
+        {
+            _waitingNames[name]--;
         }
     }
 
