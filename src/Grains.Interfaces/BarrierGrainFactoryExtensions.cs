@@ -16,8 +16,7 @@ public static class BarrierGrainFactoryExtensions
 
     /// <summary>Gets a handle on the barrier called <paramref name="name"/> with the given options.</summary>
     /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty, white space or longer than 1,024 characters, or the participant name is blank or too long.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The options hold a party count below 1, a negative default timeout, a lease under <see cref="BarrierOptions.MinLeaseDuration"/> or an unknown enum value.</exception>
-    /// <exception cref="NotSupportedException">The options ask for <see cref="BarrierTopology.Tiered"/>, which is not built yet.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The options hold a party count below 1, a negative default timeout, a lease under <see cref="BarrierOptions.MinLeaseDuration"/>, a shard count outside 1 to <see cref="BarrierOptions.MaxShards"/> or an unknown enum value.</exception>
     public static IDistributedBarrier GetBarrier(this IGrainFactory factory, string name, BarrierOptions options)
     {
         ArgumentNullException.ThrowIfNull(factory);
@@ -37,14 +36,14 @@ public static class BarrierGrainFactoryExtensions
 
         BarrierArguments.ThrowIfInvalidParticipant(options.Participant, nameof(options));
         BarrierArguments.ThrowIfInvalidPolicy(options.OnParticipantLost, nameof(options));
-        if (options.Topology == BarrierTopology.Tiered)
-        {
-            throw new NotSupportedException("The tiered barrier topology is not built yet; use Auto or SingleGrain.");
-        }
-
         if (!Enum.IsDefined(options.Topology))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Topology, $"Unknown barrier topology {(int)options.Topology}.");
+        }
+
+        if (options.Shards is { } shards && (shards < 1 || shards > BarrierOptions.MaxShards))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), shards, $"A tiered barrier has 1 to {BarrierOptions.MaxShards} shards; got {shards}.");
         }
 
         return new DistributedBarrier(factory, name, options);

@@ -29,10 +29,22 @@ public sealed record BarrierOptions
     public TimeSpan? LeaseDuration { get; init; }
 
     /// <summary>
-    /// How the barrier is laid out over the cluster. Today every barrier is one grain: <see cref="BarrierTopology.Auto"/>
-    /// and <see cref="BarrierTopology.SingleGrain"/> are accepted, <see cref="BarrierTopology.Tiered"/> is refused.
+    /// How this handle's arrivals reach the barrier: at the barrier grain itself (<see cref="BarrierTopology.SingleGrain"/>)
+    /// or through shard grains spread over the silos (<see cref="BarrierTopology.Tiered"/>), which coalesce the waits of
+    /// participants from any process. <see cref="BarrierTopology.Auto"/> is the single grain. Handles with different
+    /// topologies may share one barrier: its rules live in the barrier grain either way.
     /// </summary>
     public BarrierTopology Topology { get; init; } = BarrierTopology.Auto;
+
+    /// <summary>
+    /// For <see cref="BarrierTopology.Tiered"/>: how many shard grains this handle spreads its waits over, 1 to
+    /// <see cref="MaxShards"/>. <see langword="null"/> picks one shard per 256 parties, at least 2. Every handle may pick
+    /// its own count; more shards split the work of one phase more ways, at one more hop per wait.
+    /// </summary>
+    public int? Shards { get; init; }
+
+    /// <summary>The most shards a tiered barrier may have.</summary>
+    public const int MaxShards = 1024;
 
     /// <summary>
     /// How this handle's arrivals are named in <see cref="BarrierStatus.Waiters"/>, <see cref="BarrierStatus.Missing"/>
@@ -50,7 +62,8 @@ public sealed record BarrierOptions
     /// Indices, cancellation, aborts, resets and leases behave as for separate arrivals; grains keep their own names
     /// and silos in status, a client's coalesced arrival is listed once with its <see cref="BarrierWaiter.Count"/>.
     /// A coalesced arrival carries the earliest of its members' timeouts. <see langword="false"/> sends every wait on its
-    /// own, as one arrival per participant.
+    /// own, as one arrival per participant. A <see cref="BarrierTopology.Tiered"/> handle sends each wait to a shard,
+    /// which coalesces there instead.
     /// </summary>
     public bool CoalesceArrivals { get; init; } = true;
 

@@ -5,12 +5,12 @@ namespace Orleans.Barrier;
 [Alias("Orleans.Barrier.BarrierTopology")]
 public enum BarrierTopology
 {
-    /// <summary>Let the barrier choose by size. Today that is always <see cref="SingleGrain"/>.</summary>
+    /// <summary>Let the barrier choose. Today that is always <see cref="SingleGrain"/>: see the README's Performance section for where tiers pay off.</summary>
     Auto,
 
     /// <summary>One grain counts every arrival.</summary>
     SingleGrain,
 
-    /// <summary>Shard grains count local arrivals and report to a root. Not built yet: refused by <c>GetBarrier</c>.</summary>
+    /// <summary>Waits go to shard grains spread over the silos, which coalesce them and report to the barrier grain (the root).</summary>
     Tiered,
 }

@@ -111,6 +111,16 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
             request.Members,
             request.Silo);
         var machine = GetOrCreateMachine(request.Parties);
+        if (request.Lost is { } lost)
+        {
+            foreach (var name in lost)
+            {
+                BarrierArguments.ThrowIfInvalidParticipant(name, nameof(request));
+            }
+
+            return ToOutcome(await CommitAsync(machine.Lose(request.Id, lost, _time.GetUtcNow())));
+        }
+
         var transition = machine.Arrive(request.Id, terms, _time.GetUtcNow(), mustBeKnown: request.Incarnation == _incarnation);
 
         // Registered before the write below, so a release decided by another turn while this one waits for

@@ -1,14 +1,15 @@
 namespace Orleans.Barrier.Tests;
 
-[Collection(SharedClusterDefinition.Name)]
-public sealed class BrokenBarrierTests(BarrierClusterFixture fixture)
+/// <summary>The contract as participants see it, run over every <see cref="BarrierShape"/> by the classes at the end.</summary>
+public abstract class BrokenBarrierTests(BarrierClusterFixture fixture, BarrierShape shape)
 {
     private readonly IClusterClient _client = fixture.Client;
+    private readonly BarrierShape _shape = shape;
 
     [Fact]
     public async Task AbortAsync_WithWaiters_EveryWaiterThrowsBrokenBarrierWithReasonAborted()
     {
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("abort"), 4);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("abort"), 4);
         var waits = Enumerable.Range(0, 3).Select(_ => barrier.WaitAsync()).ToList();
         await barrier.WaitForWaitingAsync(3);
 
@@ -28,7 +29,7 @@ public sealed class BrokenBarrierTests(BarrierClusterFixture fixture)
     [Fact]
     public async Task WaitAsync_AfterAbort_ThrowsBrokenBarrierWithReasonAbortedUntilReset()
     {
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("abort-later"), 2);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("abort-later"), 2);
         await barrier.AbortAsync().Bounded();
 
         var broken = await Assert.ThrowsAsync<BrokenBarrierException>(() => barrier.WaitAsync()).Bounded();
@@ -43,7 +44,7 @@ public sealed class BrokenBarrierTests(BarrierClusterFixture fixture)
     [Fact]
     public async Task ResetAsync_WithWaiters_WaitersThrowReasonResetAndBarrierStaysUsable()
     {
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("reset"), 3);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("reset"), 3);
         var waits = Enumerable.Range(0, 2).Select(_ => barrier.WaitAsync()).ToList();
         await barrier.WaitForWaitingAsync(2);
 
@@ -65,7 +66,7 @@ public sealed class BrokenBarrierTests(BarrierClusterFixture fixture)
     [Fact]
     public async Task ResetAsync_WithoutWaiters_KeepsPhaseAndFilling()
     {
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("reset-empty"), 1);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("reset-empty"), 1);
         await barrier.WaitAsync().Bounded();
 
         await barrier.ResetAsync().Bounded();
@@ -78,7 +79,7 @@ public sealed class BrokenBarrierTests(BarrierClusterFixture fixture)
     [Fact]
     public async Task WaitAsync_TimeoutExpires_BreaksBarrierWithReasonTimeoutForEveryWaiter()
     {
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("timeout"), 3);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("timeout"), 3);
         var patient = barrier.WaitAsync();
         await barrier.WaitForWaitingAsync(1);
 
@@ -95,7 +96,7 @@ public sealed class BrokenBarrierTests(BarrierClusterFixture fixture)
     [Fact]
     public async Task WaitAsync_ReleasedBeforeTimeout_ReturnsIndexAndBarrierStaysWhole()
     {
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("timeout-ok"), 2);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("timeout-ok"), 2);
         var first = barrier.WaitAsync(TimeSpan.FromSeconds(20));
         await barrier.WaitForWaitingAsync(1);
 
@@ -108,7 +109,7 @@ public sealed class BrokenBarrierTests(BarrierClusterFixture fixture)
     public async Task WaitAsync_WithDefaultTimeoutOption_BreaksWithReasonTimeout()
     {
         var options = new BarrierOptions { Parties = 2, DefaultTimeout = TimeSpan.FromMilliseconds(200) };
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("default-timeout"), options);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("default-timeout"), options);
 
         var broken = await Assert.ThrowsAsync<BrokenBarrierException>(() => barrier.WaitAsync()).Bounded();
 
@@ -118,7 +119,7 @@ public sealed class BrokenBarrierTests(BarrierClusterFixture fixture)
     [Fact]
     public async Task WaitAsync_ZeroTimeoutThatDoesNotComplete_BreaksAtOnce()
     {
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("zero"), 2);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("zero"), 2);
 
         var broken = await Assert.ThrowsAsync<BrokenBarrierException>(() => barrier.WaitAsync(TimeSpan.Zero)).Bounded();
 
@@ -130,7 +131,7 @@ public sealed class BrokenBarrierTests(BarrierClusterFixture fixture)
     {
         var name = TestBounds.UniqueName("abort-grain");
         var workers = Enumerable.Range(0, 4).Select(i => _client.GetGrain<IParticipantGrain>($"{name}-{i}")).ToList();
-        var barrier = _client.GetBarrier(name, 5);
+        var barrier = _shape.GetBarrier(_client, name, 5);
         var waits = workers.Select(w => w.WaitAsync(name, 5, null)).ToList();
         await barrier.WaitForWaitingAsync(4);
 
@@ -155,3 +156,9 @@ public sealed class BrokenBarrierTests(BarrierClusterFixture fixture)
         Assert.Equal(BrokenBarrierReason.Timeout, broken.Reason);
     }
 }
+
+[Collection(SharedClusterDefinition.Name)]
+public sealed class BrokenBarrierTestsOnSingleGrain(BarrierClusterFixture fixture) : BrokenBarrierTests(fixture, BarrierShape.SingleGrain);
+
+[Collection(SharedClusterDefinition.Name)]
+public sealed class BrokenBarrierTestsOnTiers(BarrierClusterFixture fixture) : BrokenBarrierTests(fixture, BarrierShape.Tiered);

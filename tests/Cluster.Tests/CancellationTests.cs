@@ -2,15 +2,16 @@ using Xunit.Abstractions;
 
 namespace Orleans.Barrier.Tests;
 
-[Collection(SharedClusterDefinition.Name)]
-public sealed class CancellationTests(BarrierClusterFixture fixture, ITestOutputHelper output)
+/// <summary>The contract as participants see it, run over every <see cref="BarrierShape"/> by the classes at the end.</summary>
+public abstract class CancellationTests(BarrierClusterFixture fixture, ITestOutputHelper output, BarrierShape shape)
 {
     private readonly IClusterClient _client = fixture.Client;
+    private readonly BarrierShape _shape = shape;
 
     [Fact]
     public async Task WaitAsync_Cancelled_RemovesArrivalBeforeThrowing()
     {
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("cancel"), 3);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("cancel"), 3);
         var stays = barrier.WaitAsync();
         using var cancellation = new CancellationTokenSource();
         var leaves = barrier.WaitAsync(cancellation.Token);
@@ -27,7 +28,7 @@ public sealed class CancellationTests(BarrierClusterFixture fixture, ITestOutput
     [Fact]
     public async Task WaitAsync_AfterACancellation_SurvivorsAreRenumberedWithoutGaps()
     {
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("renumber"), 3);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("renumber"), 3);
         using var cancellation = new CancellationTokenSource();
         var first = barrier.WaitAsync(cancellation.Token);
         await barrier.WaitForWaitingAsync(1);
@@ -47,7 +48,7 @@ public sealed class CancellationTests(BarrierClusterFixture fixture, ITestOutput
     [Fact]
     public async Task WaitAsync_AlreadyCancelledToken_ThrowsWithoutArriving()
     {
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("precancelled"), 2);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("precancelled"), 2);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => barrier.WaitAsync(new CancellationToken(canceled: true))).Bounded();
 
@@ -58,7 +59,7 @@ public sealed class CancellationTests(BarrierClusterFixture fixture, ITestOutput
     public async Task WaitAsync_CancellationRacingTheRelease_EitherReleasedOrRemovedNeverBoth()
     {
         const int Rounds = 300;
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("race"), 2);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("race"), 2);
         int releaseWon = 0, cancelWon = 0;
 
         for (var round = 0; round < Rounds; round++)
@@ -118,3 +119,9 @@ public sealed class CancellationTests(BarrierClusterFixture fixture, ITestOutput
         Assert.True(releaseWon > 0 && cancelWon > 0, $"release won {releaseWon}, cancellation won {cancelWon}");
     }
 }
+
+[Collection(SharedClusterDefinition.Name)]
+public sealed class CancellationTestsOnSingleGrain(BarrierClusterFixture fixture, ITestOutputHelper output) : CancellationTests(fixture, output, BarrierShape.SingleGrain);
+
+[Collection(SharedClusterDefinition.Name)]
+public sealed class CancellationTestsOnTiers(BarrierClusterFixture fixture, ITestOutputHelper output) : CancellationTests(fixture, output, BarrierShape.Tiered);

@@ -1,14 +1,15 @@
 namespace Orleans.Barrier.Tests;
 
-[Collection(SharedClusterDefinition.Name)]
-public sealed class ReleaseTests(BarrierClusterFixture fixture)
+/// <summary>The contract as participants see it, run over every <see cref="BarrierShape"/> by the classes at the end.</summary>
+public abstract class ReleaseTests(BarrierClusterFixture fixture, BarrierShape shape)
 {
     private readonly IClusterClient _client = fixture.Client;
+    private readonly BarrierShape _shape = shape;
 
     [Fact]
     public async Task WaitAsync_FullParty_ReleasesAllWithIndicesInArrivalOrder()
     {
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("order"), 4);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("order"), 4);
         var waits = new List<Task<int>>();
 
         for (var i = 0; i < 3; i++)
@@ -28,7 +29,7 @@ public sealed class ReleaseTests(BarrierClusterFixture fixture)
     [Fact]
     public async Task WaitAsync_SingleParty_ReleasesAtOnceWithIndexZero()
     {
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("single"), 1);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("single"), 1);
 
         Assert.Equal(0, await barrier.WaitAsync().Bounded());
         Assert.Equal(0, await barrier.WaitAsync().Bounded());
@@ -38,7 +39,7 @@ public sealed class ReleaseTests(BarrierClusterFixture fixture)
     [Fact]
     public async Task WaitAsync_AfterRelease_CountsTowardTheNextPhase()
     {
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("cyclic"), 2);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("cyclic"), 2);
         await Task.WhenAll(barrier.WaitAsync(), barrier.WaitAsync()).Bounded();
 
         var next = barrier.WaitAsync();
@@ -58,7 +59,7 @@ public sealed class ReleaseTests(BarrierClusterFixture fixture)
     public async Task WaitAsync_HundredConsecutivePhases_EachReleaseIsAPermutation()
     {
         const int Parties = 5;
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("phases"), Parties);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("phases"), Parties);
 
         for (var phase = 1; phase <= 100; phase++)
         {
@@ -75,7 +76,7 @@ public sealed class ReleaseTests(BarrierClusterFixture fixture)
     public async Task WaitAsync_ThousandParties_ReleasesAllAtOnceWithAPermutation()
     {
         const int Parties = 1_000;
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("thousand"), Parties);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("thousand"), Parties);
 
         var indices = await Task.WhenAll(Enumerable.Range(0, Parties).Select(_ => barrier.WaitAsync())).Bounded();
 
@@ -91,7 +92,7 @@ public sealed class ReleaseTests(BarrierClusterFixture fixture)
         const int Clients = 2;
         var name = TestBounds.UniqueName("mixed");
         var workers = Enumerable.Range(0, Grains).Select(i => _client.GetGrain<IParticipantGrain>($"{name}-worker-{i}")).ToList();
-        var barrier = _client.GetBarrier(name, Grains + Clients);
+        var barrier = _shape.GetBarrier(_client, name, Grains + Clients);
 
         var grainWaits = workers.Select(w => w.WaitAsync(name, Grains + Clients, null));
         var clientWaits = Enumerable.Range(0, Clients).Select(_ => barrier.WaitAsync());
@@ -105,7 +106,7 @@ public sealed class ReleaseTests(BarrierClusterFixture fixture)
     [Fact]
     public async Task WaitAsync_LongerThanTheResponseTimeout_IsReleased()
     {
-        var barrier = _client.GetBarrier(TestBounds.UniqueName("long"), 2);
+        var barrier = _shape.GetBarrier(_client, TestBounds.UniqueName("long"), 2);
         var hold = BarrierClusterFixture.ResponseTimeout * 4;
 
         var early = barrier.WaitAsync();
@@ -124,7 +125,7 @@ public sealed class ReleaseTests(BarrierClusterFixture fixture)
     {
         var name = TestBounds.UniqueName("long-grain");
         var worker = _client.GetGrain<IParticipantGrain>($"{name}-worker");
-        var barrier = _client.GetBarrier(name, 2);
+        var barrier = _shape.GetBarrier(_client, name, 2);
 
         // The grain's own wait on the barrier outlives the silo's response timeout several times over.
         var early = worker.WaitLongAsync(name, 2);
@@ -136,3 +137,9 @@ public sealed class ReleaseTests(BarrierClusterFixture fixture)
         Assert.Equal(0, await early.Bounded());
     }
 }
+
+[Collection(SharedClusterDefinition.Name)]
+public sealed class ReleaseTestsOnSingleGrain(BarrierClusterFixture fixture) : ReleaseTests(fixture, BarrierShape.SingleGrain);
+
+[Collection(SharedClusterDefinition.Name)]
+public sealed class ReleaseTestsOnTiers(BarrierClusterFixture fixture) : ReleaseTests(fixture, BarrierShape.Tiered);

@@ -71,11 +71,16 @@ internal sealed class ArrivalCoalescer
     /// <param name="member">The participant's own name when members are named; otherwise null.</param>
     /// <param name="timeout">How long it may wait before the barrier breaks (<see cref="BrokenBarrierReason.Timeout"/>); null for no limit.</param>
     /// <param name="cancellationToken">Withdraws the participant.</param>
-    public Task<int> ArriveAsync(string? member, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <param name="losing">
+    /// Reports the participant lost (a shard saw its lease run out): if the barrier counts it, the barrier breaks with
+    /// <see cref="BrokenBarrierReason.ParticipantLost"/> naming it, unless a release or break came first. Named members only.
+    /// </param>
+    public Task<int> ArriveAsync(string? member, TimeSpan? timeout, CancellationToken cancellationToken, CancellationToken losing = default)
     {
         Debug.Assert(_named == member is not null, "Named coalescers take named members only.");
+        Debug.Assert(_named || !losing.CanBeCanceled, "Only named members can be reported lost.");
         var deadline = DeadlineAfter(timeout);
-        var local = new LocalArrival(this, member, deadline, cancellationToken);
+        var local = new LocalArrival(this, member, deadline, cancellationToken, losing);
         lock (_lock)
         {
             _pending.Add(local);
@@ -439,6 +444,54 @@ internal sealed class ArrivalCoalescer
         }
     }
 
+    /// <summary>A member was lost where it waited: the barrier breaks naming it if it counts it; one never sent just leaves.</summary>
+    private void Lose(LocalArrival member)
+    {
+        CoalescedArrival? send;
+        lock (_lock)
+        {
+            if (member.Task.IsCompleted)
+            {
+                return;
+            }
+
+            send = member.Sent;
+            if (send is null)
+            {
+                // The barrier never counted it, so nobody waits for it there.
+                _pending.Remove(member);
+                member.Cancel();
+                return;
+            }
+        }
+
+        _ = ReportLostAsync(send, member);
+    }
+
+    private async Task ReportLostAsync(CoalescedArrival send, LocalArrival member)
+    {
+        ArrivalOutcome outcome;
+        try
+        {
+            outcome = await _poller.LoseAsync(_template with { Id = send.Id }, [member.Member!]);
+        }
+        catch (Exception)
+        {
+            // The report did not get through: withdraw the member instead, so that at least it is never counted.
+            Withdraw(member);
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (outcome.Kind != ArrivalOutcomeKind.Pending)
+            {
+                // The break it caused, or the release or break that came first: either settles every member.
+                Settle(send, outcome);
+            }
+        }
+    }
+
     /// <summary>Lowers a sent arrival to the members that stay; cancels the others once the barrier has agreed.</summary>
     private async Task ShrinkAsync(CoalescedArrival send, LocalArrival[] staying)
     {
@@ -524,13 +577,14 @@ internal sealed class ArrivalCoalescer
     }
 
     /// <summary>One local participant's wait.</summary>
-    private sealed class LocalArrival(ArrivalCoalescer owner, string? member, long? deadline, CancellationToken cancellationToken)
+    private sealed class LocalArrival(ArrivalCoalescer owner, string? member, long? deadline, CancellationToken cancellationToken, CancellationToken losing)
     {
         /// <summary>When its timeout runs out (a <see cref="Stopwatch"/> timestamp), or null for no limit.</summary>
         public long? Deadline { get; } = deadline;
 
         private readonly TaskCompletionSource<int> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private CancellationTokenRegistration _registration;
+        private CancellationTokenRegistration _losingRegistration;
 
         public Task<int> Task => _completion.Task;
 
@@ -548,6 +602,11 @@ internal sealed class ArrivalCoalescer
             if (cancellationToken.CanBeCanceled)
             {
                 _registration = cancellationToken.UnsafeRegister(static state => ((LocalArrival)state!).OnCancelled(), this);
+            }
+
+            if (losing.CanBeCanceled)
+            {
+                _losingRegistration = losing.UnsafeRegister(static state => ((LocalArrival)state!).OnLost(), this);
             }
         }
 
@@ -570,12 +629,15 @@ internal sealed class ArrivalCoalescer
 
         private void OnCancelled() => owner.Withdraw(this);
 
+        private void OnLost() => owner.Lose(this);
+
         private void Finish(bool finished)
         {
             if (finished)
             {
                 // Not disposed: disposing from inside the token's own callback would wait for itself.
                 _registration.Unregister();
+                _losingRegistration.Unregister();
             }
         }
     }

@@ -34,13 +34,19 @@ internal sealed class ArrivalPoller
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
 
     private readonly IBarrierGrain _grain;
+    private readonly IBarrierShardGrain? _shard;
     private readonly TimeSpan? _callerResponseTimeout;
 
-    public ArrivalPoller(IGrainFactory factory, string name, int parties)
+    /// <param name="factory">The client's or silo's grain factory.</param>
+    /// <param name="name">The barrier's name.</param>
+    /// <param name="parties">Its party count.</param>
+    /// <param name="shard">The shard grain's key when arrivals go to a shard of a tiered barrier; null to go to the barrier grain itself.</param>
+    public ArrivalPoller(IGrainFactory factory, string name, int parties, string? shard = null)
     {
         Name = name;
         Parties = parties;
         _grain = factory.GetGrain<IBarrierGrain>(name);
+        _shard = shard is null ? null : factory.GetGrain<IBarrierShardGrain>(shard);
         _callerResponseTimeout = FindResponseTimeout(factory);
     }
 
@@ -100,7 +106,7 @@ internal sealed class ArrivalPoller
                 // The grain holds a poll at most maxPoll, so one unanswered well past that went to a silo that died:
                 // re-issue it then rather than at the response timeout (twice as long), which a client never cuts
                 // short when a silo dies.
-                var poll = _grain.WaitAsync(request);
+                var poll = _shard is { } shard ? shard.WaitAsync(request) : _grain.WaitAsync(request);
                 outcome = maxPoll is { } held
                     ? await poll.WaitAsync(held + PollGrace(held), cancellationToken)
                     : await poll.WaitAsync(cancellationToken);
@@ -157,6 +163,13 @@ internal sealed class ArrivalPoller
     public Task<ArrivalOutcome> WithdrawAsync(ArrivalRequest first, int units, IReadOnlyList<string>? members)
         => _grain.WaitAsync(first with { Units = units, Members = members, Withdrawal = true, Timeout = null, MaxPoll = null, Incarnation = null });
 
+    /// <summary>
+    /// Reports members of a waiting coalesced arrival as lost (their leases ran out at a shard), answered at once: the
+    /// break that names them, or the final outcome that came first. One attempt; a failure is the caller's to handle.
+    /// </summary>
+    public Task<ArrivalOutcome> LoseAsync(ArrivalRequest first, IReadOnlyList<string> lost)
+        => _grain.WaitAsync(first with { Lost = lost, Timeout = null, MaxPoll = null, Incarnation = null });
+
     /// <summary>Turns a final outcome into the index a participant gets, or the exception it sees.</summary>
     /// <param name="outcome">The final outcome of the participant's arrival.</param>
     /// <param name="arrival">The arrival, for messages.</param>
@@ -184,7 +197,7 @@ internal sealed class ArrivalPoller
         {
             try
             {
-                return await _grain.CancelAsync(arrival, Parties);
+                return await (_shard is { } shard ? shard.CancelAsync(arrival, Parties) : _grain.CancelAsync(arrival, Parties));
             }
             catch (Exception exception) when (IsTransient(exception))
             {

@@ -5,7 +5,8 @@ namespace Orleans.Barrier;
 /// <summary>
 /// The participant side of a barrier. A wait runs the shared poll loop (<see cref="ArrivalPoller"/>) for its own
 /// arrival, or joins its process's coalesced arrival (<see cref="ArrivalCoalescer"/>): a client's, or for a grain
-/// participant its silo's.
+/// participant its silo's. A tiered handle's wait runs the same poll loop aimed at one of the barrier's shards, which
+/// hosts the same coalescer for the participants of every process.
 /// </summary>
 [DebuggerDisplay("{Name,nq} ({Parties} parties)")]
 internal sealed class DistributedBarrier : IDistributedBarrier
@@ -18,11 +19,18 @@ internal sealed class DistributedBarrier : IDistributedBarrier
     private ArrivalPoller? _poller;
     private ArrivalRequest? _template;
 
+    // For a tiered handle: one poll loop per shard, each made on first use.
+    private readonly ArrivalPoller?[]? _shardPollers;
+
     public DistributedBarrier(IGrainFactory factory, string name, BarrierOptions options)
     {
         _factory = factory;
         _options = options;
         Name = name;
+        if (options.Topology == BarrierTopology.Tiered)
+        {
+            _shardPollers = new ArrivalPoller?[options.Shards ?? BarrierShards.DefaultCount(options.Parties)];
+        }
     }
 
     /// <inheritdoc />
@@ -76,6 +84,14 @@ internal sealed class DistributedBarrier : IDistributedBarrier
         if (timeout == Timeout.InfiniteTimeSpan)
         {
             timeout = null;
+        }
+
+        // A tiered wait goes to a shard, which coalesces it with the waits of other processes.
+        if (_shardPollers is { } shards)
+        {
+            var shard = BarrierShards.Next(shards.Length);
+            var poller = shards[shard] ??= new ArrivalPoller(_factory, Name, Parties, BarrierShards.KeyOf(shard, Name));
+            return poller.WaitAsync(Template with { Id = ArrivalId.New(), Timeout = timeout }, cancellationToken);
         }
 
         // The coalesced wait is the coalescer's own task: no async frame of ours around it, which at thousands of

@@ -66,4 +66,12 @@ public sealed record ArrivalRequest(
     /// <summary>The silo the members run on, for <see cref="BarrierWaiter.Silo"/>, when the sender is a silo's coalescer (its calls come from the silo, not from the member grains).</summary>
     [Id(11)]
     public string? Silo { get; init; }
+
+    /// <summary>
+    /// This request reports members of the (waiting, coalesced) arrival as lost where they waited: the shard of a
+    /// tiered barrier saw their leases run out. The barrier breaks with <see cref="BrokenBarrierReason.ParticipantLost"/>
+    /// naming them, unless a release or break came first. Answered at once, like a <see cref="Withdrawal"/>.
+    /// </summary>
+    [Id(12)]
+    public IReadOnlyList<string>? Lost { get; init; }
 }

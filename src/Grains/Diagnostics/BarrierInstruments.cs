@@ -16,6 +16,9 @@ internal static class BarrierInstruments
     /// <summary>Wait calls received (first arrivals, re-issued polls and withdrawals): what participants cost the barrier in messages.</summary>
     public static readonly Counter<long> WaitCalls = Meter.CreateCounter<long>("orleans-barrier.wait-calls", "{call}", "Wait calls received by barrier grains: arrivals, re-issued polls and withdrawals.");
 
+    /// <summary>Wait calls received by the shards of tiered barriers (arrivals, re-issued polls); their own arrivals at the barrier grain count in <see cref="WaitCalls"/>.</summary>
+    public static readonly Counter<long> ShardWaitCalls = Meter.CreateCounter<long>("orleans-barrier.shard-wait-calls", "{call}", "Wait calls received by the shard grains of tiered barriers: participants' arrivals and re-issued polls.");
+
     /// <summary>Releases (tripped phases).</summary>
     public static readonly Counter<long> Releases = Meter.CreateCounter<long>("orleans-barrier.releases", "{release}", "Phases released by barrier grains.");
 

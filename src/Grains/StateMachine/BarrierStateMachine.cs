@@ -254,6 +254,53 @@ internal sealed class BarrierStateMachine
         return new BarrierTransition(unheardOf, Completed(overdue));
     }
 
+    /// <summary>
+    /// Members of a waiting coalesced arrival were lost where they waited: a shard of a tiered barrier saw their own
+    /// leases run out. Breaks the barrier with <see cref="BrokenBarrierReason.ParticipantLost"/> naming them, exactly
+    /// as if their leases had run out here. If the arrival already has a final result (a release or a break came
+    /// first) that result stands and nothing changes; an arrival never heard of is <see cref="ArrivalOutcomeKind.Unknown"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// No names, a name the waiting arrival does not stand for, or an arrival whose loss policy is
+    /// <see cref="ParticipantLossPolicy.Evict"/> (its lost members are withdrawn, not reported).
+    /// </exception>
+    public BarrierTransition Lose(ArrivalId arrival, IReadOnlyList<string> lost, DateTimeOffset now)
+    {
+        AssertInvariants();
+        ArgumentNullException.ThrowIfNull(lost);
+        if (lost.Count == 0)
+        {
+            throw new ArgumentException("A report of lost participants must name at least one.", nameof(lost));
+        }
+
+        ForgetExpiredResults(now);
+        if (_waitingById.TryGetValue(arrival, out var node))
+        {
+            if (node.Value.Terms.OnLost != ParticipantLossPolicy.Break)
+            {
+                throw new ArgumentException($"Arrival {arrival} evicts lost participants; withdraw them instead of reporting them lost.", nameof(lost));
+            }
+
+            var names = node.Value.Names;
+            if (lost.FirstOrDefault(name => !names.Contains(name)) is { } stranger)
+            {
+                throw new ArgumentException($"Arrival {arrival} does not stand for participant '{stranger}'.", nameof(lost));
+            }
+        }
+
+        // A deadline that passed first wins, as it would have if its timer had fired in time.
+        var overdue = ApplyOverdue(now);
+        if (_waitingById.ContainsKey(arrival))
+        {
+            overdue ??= [];
+            overdue.AddRange(Break(BrokenBarrierReason.ParticipantLost, now, [.. lost.Distinct(StringComparer.Ordinal)]));
+            return new BarrierTransition(BrokenResult(), overdue);
+        }
+
+        var result = _finished.TryGetValue(arrival, out var finished) ? finished : ArrivalResult.Unknown(Phase);
+        return new BarrierTransition(result, Completed(overdue));
+    }
+
     /// <summary>Back to empty and filling; every waiter fails with <see cref="BrokenBarrierReason.Reset"/>. Mends a broken barrier.</summary>
     public BarrierTransition Reset(DateTimeOffset now)
     {

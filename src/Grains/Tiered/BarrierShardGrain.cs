@@ -1,0 +1,381 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Configuration;
+using Orleans.Placement;
+using Orleans.Runtime;
+
+namespace Orleans.Barrier;
+
+/// <summary>
+/// One shard of a tiered barrier: the coalescer of section "coalesced arrivals", hosted in a grain so that participants
+/// of any process can share it. Participants arrive here with their own arrivals; the shard keeps what only it can see
+/// (each participant's re-issued polls, its lease, its cancellation) and joins every waiting participant to one
+/// <see cref="ArrivalCoalescer"/>, which sends them to the barrier grain as coalesced arrivals and fans the release
+/// back out. So the barrier's rules stay in the barrier grain's one state machine: a shard counts nothing, orders
+/// nothing and never breaks on its own.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A participant's lease runs here, renewed by its polls. When it runs out, an <see cref="ParticipantLossPolicy.Evict"/>
+/// participant is withdrawn exactly (as a cancellation); a <see cref="ParticipantLossPolicy.Break"/> participant is
+/// reported lost (<see cref="ArrivalRequest.Lost"/>), and the barrier breaks naming it unless a release came first.
+/// The shard's own arrivals at the barrier are leased too, renewed by this silo's poll loops: if the shard's silo dies,
+/// the barrier counts its participants as lost by their policy, as for the grains of a silo that dies.
+/// </para>
+/// <para>
+/// Reentrant, like the barrier grain: a held poll never blocks other participants. State changes happen in turns
+/// with no await in between; the coalescer runs on the thread pool and only completes each participant's task.
+/// </para>
+/// </remarks>
+[Reentrant]
+[RandomPlacement]
+[GrainType("barrier-shard")]
+internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIncomingGrainCallFilter
+{
+    private static readonly TimeSpan MaxTimerDue = TimeSpan.FromDays(1);
+
+    private readonly Guid _incarnation = Guid.NewGuid();
+    private readonly Dictionary<ArrivalId, ShardMember> _waiting = [];
+    private readonly ConcurrentDictionary<CoalescerKey, ArrivalCoalescer> _coalescers = new();
+    private readonly DeadlineSchedule _leases = new();
+    private readonly Func<ScheduledDeadline, bool> _isCurrentLease;
+    private readonly BarrierHostOptions _options;
+    private readonly TimeSpan _defaultPoll;
+    private readonly TimeProvider _time;
+    private readonly ILogger<BarrierShardGrain> _logger;
+
+    // Final outcomes (or failures) for re-issued polls whose answer was lost in transit: the current generation and
+    // the one before, each at most a couple of parties' worth, so memory is bounded by the party, not by throughput.
+    private Dictionary<ArrivalId, Task<ArrivalOutcome>> _finished = [];
+    private Dictionary<ArrivalId, Task<ArrivalOutcome>> _finishedBefore = [];
+    private DateTimeOffset _generationStarted;
+
+    private IGrainTimer? _timer;
+    private DateTimeOffset? _timerArmedFor;
+    private GrainId? _caller;
+    private (GrainId Id, string Name) _lastCaller;
+    private string? _barrier;
+    private bool _deactivating;
+
+    public BarrierShardGrain(
+        IOptions<BarrierHostOptions> options,
+        IOptions<SiloMessagingOptions> messaging,
+        TimeProvider time,
+        ILogger<BarrierShardGrain> logger)
+    {
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _defaultPoll = _options.DefaultPollInterval ?? messaging.Value.ResponseTimeout / 2;
+        _isCurrentLease = IsCurrentLease;
+    }
+
+    // The barrier's name: the key after the shard number.
+    private string Barrier => _barrier ??= BarrierShards.BarrierOf(this.GetPrimaryKeyString());
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _generationStarted = _time.GetUtcNow();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Leaving (the silo shuts down, or the activation is moved): withdraw every waiting participant from the barrier,
+    /// so that none is counted by an activation that can no longer answer it. Each then re-attaches to the shard's next
+    /// activation, unless a release came first and it gets its index here.
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _deactivating = true;
+        _timer?.Dispose();
+        var outcomes = _waiting.Values.Select(member =>
+        {
+            member.Withdraw();
+            return member.Outcome;
+        }).ToArray();
+
+        try
+        {
+            await Task.WhenAll(outcomes).WaitAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Each participant's own poll sees its failure; leaving must not wait on it.
+        }
+    }
+
+    /// <summary>Notes who is calling, so an unnamed arrival is named by its caller's grain or client id, as at the barrier grain.</summary>
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        _caller = context.SourceId;
+        return context.Invoke();
+    }
+
+    public async Task<ArrivalOutcome> WaitAsync(ArrivalRequest request)
+    {
+        BarrierInstruments.ShardWaitCalls.Add(1);
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Timeout is { } timeout)
+        {
+            BarrierArguments.ThrowIfInvalidTimeout(timeout, nameof(request));
+        }
+
+        BarrierArguments.ThrowIfInvalidPoll(request.MaxPoll, nameof(request));
+        var lease = request.Lease ?? _options.DefaultLeaseDuration;
+        BarrierArguments.ThrowIfInvalidLease(lease, nameof(request));
+        BarrierArguments.ThrowIfInvalidParticipant(request.Participant, nameof(request));
+        BarrierArguments.ThrowIfInvalidPolicy(request.OnParticipantLost, nameof(request));
+        BarrierArguments.ThrowIfInvalidParties(request.Parties, nameof(request));
+        ThrowIfNotSingle(request);
+
+        var now = _time.GetUtcNow();
+        if (!_waiting.TryGetValue(request.Id, out var member))
+        {
+            if (Finished(request.Id) is { } finished)
+            {
+                return await finished;
+            }
+
+            if (request.Incarnation == _incarnation)
+            {
+                // Answered by this activation before, and forgotten since.
+                return new ArrivalOutcome(ArrivalOutcomeKind.Unknown, -1, 0, null, _incarnation);
+            }
+
+            if (_deactivating)
+            {
+                throw Moving();
+            }
+
+            member = Join(request, lease == Timeout.InfiniteTimeSpan ? null : lease, now);
+        }
+
+        Renew(member, now);
+        var poll = Min(Min(request.MaxPoll ?? _defaultPoll, _options.MaxPollInterval), member.Lease is { } l ? l / 3 : TimeSpan.MaxValue);
+        try
+        {
+            return await member.Outcome.WaitAsync(poll, _time);
+        }
+        catch (TimeoutException) when (!member.Outcome.IsCompleted)
+        {
+            // Still waiting: the participant re-issues its poll with the same id (and renews its lease by it).
+            return new ArrivalOutcome(ArrivalOutcomeKind.Pending, -1, 0, null, _incarnation);
+        }
+    }
+
+    public async Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, int parties)
+    {
+        BarrierArguments.ThrowIfInvalidParties(parties, nameof(parties));
+        if (_waiting.TryGetValue(arrival, out var member))
+        {
+            // The barrier's turn decides whether the withdrawal or a release came first; the outcome says which.
+            member.Withdraw();
+            return await member.Outcome;
+        }
+
+        if (Finished(arrival) is { } finished)
+        {
+            return await finished;
+        }
+
+        // A cancellation can overtake its own arrival on the wire: remembering it as cancelled keeps the late arrival
+        // from joining as a ghost.
+        var cancelled = new ArrivalOutcome(ArrivalOutcomeKind.Cancelled, -1, 0, null, _incarnation);
+        Remember(arrival, Task.FromResult(cancelled));
+        return cancelled;
+    }
+
+    private static void ThrowIfNotSingle(ArrivalRequest request)
+    {
+        if (request.Units > 1 || request.Members is not null || request.Withdrawal || request.Lost is not null || request.Silo is not null)
+        {
+            throw new ArgumentException(
+                "A barrier shard takes single participants' arrivals only (no units, members, silo, withdrawals or lost reports): it coalesces them itself.",
+                nameof(request));
+        }
+    }
+
+    /// <summary>A new participant: joins the coalescer for its terms, and is answered from what its coalesced arrival gets.</summary>
+    private ShardMember Join(ArrivalRequest request, TimeSpan? lease, DateTimeOffset now)
+    {
+        var name = request.Participant ?? CallerName() ?? "unknown";
+        var key = new CoalescerKey(request.Parties, request.Lease, request.OnParticipantLost);
+        var member = new ShardMember(request.Id, name, lease, request.OnParticipantLost);
+        _waiting.Add(request.Id, member);
+        var index = CoalescerFor(key).ArriveAsync(name, request.Timeout, member.Withdrawal, member.Losing);
+        member.Outcome = OutcomeAsync(member, index);
+        LogJoined(Barrier, name);
+        return member;
+    }
+
+    private ArrivalCoalescer CoalescerFor(CoalescerKey key)
+    {
+        if (_coalescers.TryGetValue(key, out var existing))
+        {
+            return existing;
+        }
+
+        // Aimed at the barrier grain, as this silo; its arrivals carry the participants' lease and policy, so the
+        // barrier holds this silo's poll loops to the same lease as the participants.
+        var template = new ArrivalRequest(default, key.Parties, null, null, null) { Lease = key.Lease, OnParticipantLost = key.OnLost };
+        ArrivalCoalescer? created = null;
+        created = new ArrivalCoalescer(
+            new ArrivalPoller(GrainFactory, Barrier, key.Parties),
+            template,
+            named: true,
+            () => _coalescers.TryRemove(new KeyValuePair<CoalescerKey, ArrivalCoalescer>(key, created!)));
+        return _coalescers.GetOrAdd(key, created);
+    }
+
+    /// <summary>Turns the participant's index (or failure) from the coalescer into its outcome, in a turn of this grain.</summary>
+    private async Task<ArrivalOutcome> OutcomeAsync(ShardMember member, Task<int> index)
+    {
+        Task<ArrivalOutcome> final;
+        try
+        {
+            var released = await index;
+            final = Task.FromResult(new ArrivalOutcome(ArrivalOutcomeKind.Released, released, 0, null, _incarnation) { Units = 1, Offered = 1 });
+        }
+        catch (BrokenBarrierException broken)
+        {
+            final = Task.FromResult(new ArrivalOutcome(ArrivalOutcomeKind.Broken, -1, 0, broken.Reason, _incarnation)
+            {
+                LostParticipants = broken.Reason == BrokenBarrierReason.ParticipantLost ? broken.LostParticipants : null,
+            });
+        }
+        catch (OperationCanceledException) when (member.Evicted || !_deactivating)
+        {
+            final = Task.FromResult(new ArrivalOutcome(member.Evicted ? ArrivalOutcomeKind.Evicted : ArrivalOutcomeKind.Cancelled, -1, 0, null, _incarnation));
+        }
+        catch (OperationCanceledException)
+        {
+            // Withdrawn because this activation is leaving, not by the participant: it re-attaches to the next one.
+            final = Task.FromException<ArrivalOutcome>(Moving());
+        }
+        catch (Exception exception)
+        {
+            // The barrier refused or could not be reached: every re-issue of this arrival sees the same failure.
+            final = Task.FromException<ArrivalOutcome>(exception);
+        }
+
+        _waiting.Remove(member.Id);
+        member.Dispose();
+        Remember(member.Id, final);
+        return await final;
+    }
+
+    private BarrierUnavailableException Moving() => new(
+        $"Barrier '{Barrier}': this shard is deactivating and has withdrawn its waiting participants. Retry: the participant re-attaches to the shard's next activation.");
+
+    private Task<ArrivalOutcome>? Finished(ArrivalId arrival)
+        => _finished.TryGetValue(arrival, out var finished) || _finishedBefore.TryGetValue(arrival, out finished) ? finished : null;
+
+    private void Remember(ArrivalId arrival, Task<ArrivalOutcome> outcome)
+    {
+        var now = _time.GetUtcNow();
+        if (_finished.Count >= Math.Max(2 * _waiting.Count, BarrierStateMachine.MinRemembered) || now - _generationStarted > _options.ResultRetention)
+        {
+            _finishedBefore = _finished;
+            _finished = [];
+            _generationStarted = now;
+        }
+
+        _finished[arrival] = outcome;
+    }
+
+    /// <summary>A poll renews the participant's lease here; the timer acts on leases that run out.</summary>
+    private void Renew(ShardMember member, DateTimeOffset now)
+    {
+        if (member.Lease is not { } lease || member.Outcome.IsCompleted)
+        {
+            return;
+        }
+
+        member.LeaseExpiresAt = now + lease;
+        _leases.Add(new ScheduledDeadline(member.Id, DeadlineKind.Lease, member.LeaseExpiresAt.Value));
+        if (_leases.Count > (4 * _waiting.Count) + 64)
+        {
+            _leases.Compact(_isCurrentLease);
+        }
+
+        ScheduleTimer();
+    }
+
+    private bool IsCurrentLease(ScheduledDeadline deadline)
+        => _waiting.TryGetValue(deadline.Arrival, out var member) && member.LeaseExpiresAt == deadline.At;
+
+    private void ScheduleTimer()
+    {
+        if (_deactivating || !_leases.TryPeek(_isCurrentLease, out var next) || (_timerArmedFor is { } armed && armed <= next.At))
+        {
+            return;
+        }
+
+        _timerArmedFor = next.At;
+        var due = next.At - _time.GetUtcNow();
+        due = due < TimeSpan.Zero ? TimeSpan.Zero : Min(due, MaxTimerDue);
+        if (_timer is null)
+        {
+            _timer = this.RegisterGrainTimer(
+                OnTimer,
+                new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, Interleave = true });
+        }
+        else
+        {
+            _timer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private Task OnTimer(CancellationToken cancellationToken)
+    {
+        _timerArmedFor = null;
+        var now = _time.GetUtcNow();
+        while (_leases.TryPeek(_isCurrentLease, out var due) && due.At <= now)
+        {
+            _leases.Pop();
+            var member = _waiting[due.Arrival];
+            member.LeaseExpiresAt = null;
+            LogLeaseLost(Barrier, member.Name, member.OnLost);
+            if (member.OnLost == ParticipantLossPolicy.Evict)
+            {
+                member.Evict();
+            }
+            else
+            {
+                member.Lose();
+            }
+        }
+
+        ScheduleTimer();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The caller's id as text, made once per caller rather than once per poll.</summary>
+    private string? CallerName()
+    {
+        if (_caller is not { } caller)
+        {
+            return null;
+        }
+
+        if (caller != _lastCaller.Id)
+        {
+            _lastCaller = (caller, caller.ToString());
+        }
+
+        return _lastCaller.Name;
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Barrier {Barrier}: participant {Participant} joined a shard")]
+    private partial void LogJoined(string barrier, string participant);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Barrier {Barrier}: participant {Participant} stopped renewing its lease at its shard; policy {Policy}")]
+    private partial void LogLeaseLost(string barrier, string participant, ParticipantLossPolicy policy);
+
+    /// <summary>What the participants of one coalesced arrival share.</summary>
+    private readonly record struct CoalescerKey(int Parties, TimeSpan? Lease, ParticipantLossPolicy OnLost);
+}

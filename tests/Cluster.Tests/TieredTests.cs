@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace Orleans.Barrier.Tests;
+
+/// <summary>
+/// What only a tiered barrier has: shards that coalesce the waits of participants from anywhere, and leases that run
+/// at the shard. (The contract itself runs over both shapes in the spec classes, e.g. <see cref="ReleaseTestsOnTiers"/>.)
+/// </summary>
+[Collection(SharedClusterDefinition.Name)]
+public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DetectionBound = (2 * Lease) + TimeSpan.FromMilliseconds(500);
+    private readonly IClusterClient _client = fixture.Client;
+
+    [Fact]
+    public async Task WaitAsync_ThousandTieredWaits_ReachTheRootInFewerArrivalsAndAreReleasedWithAPermutation()
+    {
+        const int Parties = 1_000;
+        var barrier = Tiered(_client, TestBounds.UniqueName("tiered-thousand"), Parties, shards: 4);
+
+        var waits = Enumerable.Range(0, Parties - 1).Select(_ => barrier.WaitAsync()).ToList();
+        var status = await barrier.WaitForWaitingAsync(Parties - 1);
+        waits.Add(barrier.WaitAsync());
+        var indices = await Task.WhenAll(waits).Bounded();
+
+        // Client waits do not coalesce in their process under Tiered, so fewer arrivals than waits means the shards did it.
+        output.WriteLine($"{Parties - 1} tiered waits over 4 shards reached the root as {status.Arrivals} arrivals");
+        Assert.InRange(status.Arrivals, 1, (Parties - 1) / 2);
+        Assert.Equal(Enumerable.Range(0, Parties), indices.Order());
+    }
+
+    [Fact]
+    public async Task WaitAsync_TieredAndSingleGrainHandlesOnOneBarrier_ShareEachRelease()
+    {
+        const int Parties = 6;
+        var name = TestBounds.UniqueName("mixed-shapes");
+        var tiered = Tiered(_client, name, Parties, shards: 2);
+        var direct = _client.GetBarrier(name, new BarrierOptions { Parties = Parties, CoalesceArrivals = false });
+        var worker = _client.GetGrain<IParticipantGrain>($"{name}-worker");
+
+        for (var phase = 1; phase <= 3; phase++)
+        {
+            Task<int>[] waits = [tiered.WaitAsync(), tiered.WaitAsync(), direct.WaitAsync(), direct.WaitAsync(), worker.WaitAsync(name, Parties, null), tiered.WaitAsync()];
+            var indices = await Task.WhenAll(waits).Bounded();
+            Assert.Equal(Enumerable.Range(0, Parties), indices.Order());
+        }
+
+        Assert.Equal(3, (await direct.GetStatusAsync().Bounded()).Phase);
+    }
+
+    [Fact]
+    public async Task WaitAsync_TieredParticipantsWithNames_AreListedByNameAtTheRoot()
+    {
+        var name = TestBounds.UniqueName("tiered-names");
+        var waits = Enumerable.Range(1, 3).Select(i => Tiered(_client, name, 4, shards: 1, participant: $"worker-{i}").WaitAsync()).ToList();
+        var watcher = _client.GetBarrier(name, 4);
+
+        var status = await watcher.WaitForWaitingAsync(3);
+
+        Assert.Equal(["worker-1", "worker-2", "worker-3"], status.Waiters.Select(w => w.Participant).Order(StringComparer.Ordinal));
+        waits.Add(watcher.WaitAsync());
+        Assert.Equal([0, 1, 2, 3], (await Task.WhenAll(waits).Bounded()).Order());
+        var after = await watcher.GetStatusAsync().Bounded();
+        Assert.Equal(4, after.Missing.Count);
+        Assert.Subset(after.Missing.ToHashSet(), new HashSet<string> { "worker-1", "worker-2", "worker-3" });
+    }
+
+    [Fact]
+    public async Task WaitAsync_TieredPartyMismatch_FailsTheWaitClearly()
+    {
+        var name = TestBounds.UniqueName("tiered-mismatch");
+        var existing = _client.GetBarrier(name, 3);
+        var waiting = existing.WaitAsync();
+        await existing.WaitForWaitingAsync(1);
+
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => Tiered(_client, name, 4, shards: 1).WaitAsync()).Bounded();
+
+        Assert.Contains("3 parties", thrown.Message, StringComparison.Ordinal);
+        Assert.Equal(1, (await existing.GetStatusAsync().Bounded()).Waiting);
+        await existing.AbortAsync().Bounded();
+        await Assert.ThrowsAsync<BrokenBarrierException>(() => waiting).Bounded();
+    }
+
+    [Fact]
+    public async Task ShardGrain_RequestsOnlyARootTakes_AreRefusedAndTheBarrierIsUnharmed()
+    {
+        var name = TestBounds.UniqueName("shard-abuse");
+        var shard = _client.GetGrain<IBarrierShardGrain>($"0/{name}");
+        var request = new ArrivalRequest(ArrivalId.New(), 2, null, TimeSpan.FromMilliseconds(100), null);
+
+        foreach (var bad in new[] { request with { Units = 2 }, request with { Members = ["a"] }, request with { Withdrawal = true }, request with { Lost = ["a"] } })
+        {
+            var thrown = await Assert.ThrowsAsync<ArgumentException>(() => shard.WaitAsync(bad)).Bounded();
+            Assert.Contains("single participants' arrivals only", thrown.Message, StringComparison.Ordinal);
+        }
+
+        await Assert.ThrowsAsync<ArgumentException>(() => _client.GetGrain<IBarrierShardGrain>(name).WaitAsync(request)).Bounded();
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => shard.WaitAsync(request with { Parties = 0 })).Bounded();
+        Assert.Throws<ArgumentOutOfRangeException>(() => _client.GetBarrier(name, new BarrierOptions { Parties = 2, Topology = BarrierTopology.Tiered, Shards = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _client.GetBarrier(name, new BarrierOptions { Parties = 2, Topology = BarrierTopology.Tiered, Shards = BarrierOptions.MaxShards + 1 }));
+
+        var barrier = Tiered(_client, name, 2, shards: 1);
+        Assert.Equal([0, 1], (await Task.WhenAll(barrier.WaitAsync(), barrier.WaitAsync()).Bounded()).Order());
+        Assert.Equal(0, (await barrier.GetStatusAsync().Bounded()).Waiting);
+    }
+
+    [Fact]
+    public async Task WaitAsync_TieredParticipantClientKilledWithBreakPolicy_OthersThrowParticipantLostNamingIt()
+    {
+        await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 2);
+        var name = TestBounds.UniqueName("tiered-lost");
+        var first = Tiered(cluster.Client, name, 4, shards: 2, participant: "worker-1", ParticipantLossPolicy.Break).WaitAsync();
+        var second = Tiered(cluster.Client, name, 4, shards: 2, participant: "worker-2", ParticipantLossPolicy.Break).WaitAsync();
+        var watcher = cluster.Client.GetBarrier(name, 4);
+        await watcher.WaitForWaitingAsync(2);
+        await using var doomedClient = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
+        var doomed = Tiered(doomedClient.Client, name, 4, shards: 2, participant: "worker-3", ParticipantLossPolicy.Break).WaitAsync();
+        await watcher.WaitForWaitingAsync(3);
+
+        var died = Stopwatch.GetTimestamp();
+        await doomedClient.KillAsync();
+        var thrown = await Assert.ThrowsAsync<BrokenBarrierException>(() => first).Bounded();
+        var detected = Stopwatch.GetElapsedTime(died);
+        var alsoThrown = await Assert.ThrowsAsync<BrokenBarrierException>(() => second).Bounded();
+
+        output.WriteLine($"tiered, killed client, break: ParticipantLost {detected.TotalSeconds:F2}s after the client died (lease {Lease.TotalSeconds}s)");
+        Assert.InRange(detected, TimeSpan.Zero, DetectionBound);
+        Assert.All(new[] { thrown, alsoThrown }, t =>
+        {
+            Assert.Equal(BrokenBarrierReason.ParticipantLost, t.Reason);
+            Assert.Equal(["worker-3"], t.LostParticipants);
+        });
+        await Assert.ThrowsAnyAsync<Exception>(() => doomed).Bounded();
+        var broken = await watcher.GetStatusAsync().Bounded();
+        Assert.Equal(["worker-3"], broken.LostParticipants);
+    }
+
+    [Fact]
+    public async Task WaitAsync_TieredParticipantClientKilledWithEvictPolicy_IsWithdrawnAndAReplacementTakesItsPlace()
+    {
+        await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 2);
+        var name = TestBounds.UniqueName("tiered-evicted");
+        var watcher = cluster.Client.GetBarrier(name, 4);
+        var first = Tiered(cluster.Client, name, 4, shards: 2, participant: "worker-1", ParticipantLossPolicy.Evict).WaitAsync();
+        await watcher.WaitForWaitingAsync(1);
+        var second = Tiered(cluster.Client, name, 4, shards: 2, participant: "worker-2", ParticipantLossPolicy.Evict).WaitAsync();
+        await watcher.WaitForWaitingAsync(2);
+        await using var doomedClient = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
+        var doomed = Tiered(doomedClient.Client, name, 4, shards: 2, participant: "worker-3", ParticipantLossPolicy.Evict).WaitAsync();
+        await watcher.WaitForWaitingAsync(3);
+
+        var died = Stopwatch.GetTimestamp();
+        await doomedClient.KillAsync();
+        var status = await watcher.WaitForWaitingAsync(2);
+        var detected = Stopwatch.GetElapsedTime(died);
+
+        output.WriteLine($"tiered, killed client, evict: Waiting dropped {detected.TotalSeconds:F2}s after the client died (lease {Lease.TotalSeconds}s)");
+        Assert.InRange(detected, Lease / 3, DetectionBound);
+        Assert.Equal(BarrierState.Filling, status.State);
+        Assert.Equal(["worker-1", "worker-2"], status.Waiters.Select(w => w.Participant).Order(StringComparer.Ordinal));
+        await Assert.ThrowsAnyAsync<Exception>(() => doomed).Bounded();
+
+        var replacement = Tiered(cluster.Client, name, 4, shards: 2, participant: "worker-3", ParticipantLossPolicy.Evict).WaitAsync();
+        await watcher.WaitForWaitingAsync(3);
+        var last = await Tiered(cluster.Client, name, 4, shards: 2, participant: "worker-4", ParticipantLossPolicy.Evict).WaitAsync().Bounded();
+        int[] indices = [await first.Bounded(), await second.Bounded(), await replacement.Bounded(), last];
+        Assert.Equal([0, 1, 2, 3], indices);
+    }
+
+    private static IDistributedBarrier Tiered(IClusterClient client, string name, int parties, int shards, string? participant = null, ParticipantLossPolicy policy = ParticipantLossPolicy.Break)
+        => client.GetBarrier(name, new BarrierOptions
+        {
+            Parties = parties,
+            Topology = BarrierTopology.Tiered,
+            Shards = shards,
+            Participant = participant,
+            LeaseDuration = Lease,
+            OnParticipantLost = policy,
+        });
+}
