@@ -37,9 +37,9 @@ public sealed record BarrierOptions
     public BarrierTopology Topology { get; init; } = BarrierTopology.Auto;
 
     /// <summary>
-    /// For <see cref="BarrierTopology.Tiered"/>: how many shard grains this handle spreads its waits over, 1 to
-    /// <see cref="MaxShards"/>. <see langword="null"/> picks one shard per 256 parties, at least 2. Every handle may pick
-    /// its own count; more shards split the work of one phase more ways, at one more hop per wait.
+    /// For <see cref="BarrierTopology.Tiered"/>: how many shard grains the barrier's handles spread over (each handle
+    /// keeps to one, picked round-robin in its process), 1 to <see cref="MaxShards"/>. <see langword="null"/> picks one
+    /// shard per 256 parties, at least 2. More shards split the work of one phase more ways; every wait costs one more hop.
     /// </summary>
     public int? Shards { get; init; }
 

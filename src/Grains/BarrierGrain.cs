@@ -29,7 +29,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     private readonly Guid _incarnation = Guid.NewGuid();
     // A poll may be answered "pending" this much before its time, so one timer tick ends a batch of them.
     private static readonly TimeSpan PollExpirySlack = TimeSpan.FromMilliseconds(200);
-    private readonly HeldPolls _polls = new();
+    private readonly HeldPolls<ArrivalResult> _polls = new();
     private readonly Dictionary<string, string?> _siloBySource = new(StringComparer.Ordinal);
     private readonly BarrierHostOptions _options;
     private readonly TimeSpan _defaultPoll;

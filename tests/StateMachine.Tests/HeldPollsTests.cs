@@ -10,7 +10,7 @@ public sealed class HeldPollsTests
     [Fact]
     public async Task ExpireDue_PollWhoseTimeIsUp_IsAnsweredPendingAndForgotten()
     {
-        var polls = new HeldPolls();
+        var polls = new HeldPolls<ArrivalResult>();
         var arrival = ArrivalId.New();
         var poll = polls.GetOrAdd(arrival);
         polls.ExpireAt(arrival, poll, T0.AddSeconds(1));
@@ -26,7 +26,7 @@ public sealed class HeldPollsTests
     [Fact]
     public void ExpireDue_PollNotYetDue_KeepsWaiting()
     {
-        var polls = new HeldPolls();
+        var polls = new HeldPolls<ArrivalResult>();
         var arrival = ArrivalId.New();
         var poll = polls.GetOrAdd(arrival);
         polls.ExpireAt(arrival, poll, T0.AddSeconds(2));
@@ -40,7 +40,7 @@ public sealed class HeldPollsTests
     [Fact]
     public async Task Complete_WakesThePollWithTheResultAndItsExpiryGoesStale()
     {
-        var polls = new HeldPolls();
+        var polls = new HeldPolls<ArrivalResult>();
         var arrival = ArrivalId.New();
         var poll = polls.GetOrAdd(arrival);
         polls.ExpireAt(arrival, poll, T0.AddSeconds(1));
@@ -56,7 +56,7 @@ public sealed class HeldPollsTests
     [Fact]
     public void GetOrAdd_ReissuedPollOfAHeldArrival_SharesItsCompletionSource()
     {
-        var polls = new HeldPolls();
+        var polls = new HeldPolls<ArrivalResult>();
         var arrival = ArrivalId.New();
 
         var first = polls.GetOrAdd(arrival);
@@ -69,7 +69,7 @@ public sealed class HeldPollsTests
     [Fact]
     public void ExpiryAfterTheArrivalWasAnsweredAndHeldAgain_DoesNotEndTheNewPoll()
     {
-        var polls = new HeldPolls();
+        var polls = new HeldPolls<ArrivalResult>();
         var arrival = ArrivalId.New();
         var old = polls.GetOrAdd(arrival);
         polls.ExpireAt(arrival, old, T0.AddSeconds(1));
@@ -87,7 +87,7 @@ public sealed class HeldPollsTests
     [Fact]
     public void ManyReleasedPolls_DoNotPileUpInTheExpiryQueue()
     {
-        var polls = new HeldPolls();
+        var polls = new HeldPolls<ArrivalResult>();
         var held = ArrivalId.New();
         polls.ExpireAt(held, polls.GetOrAdd(held), T0.AddMinutes(1));
 
@@ -106,7 +106,7 @@ public sealed class HeldPollsTests
     [Fact]
     public void FailAll_FailsEveryHeldPollWithTheError()
     {
-        var polls = new HeldPolls();
+        var polls = new HeldPolls<ArrivalResult>();
         var a = polls.GetOrAdd(ArrivalId.New());
         var b = polls.GetOrAdd(ArrivalId.New());
         var error = new BarrierUnavailableException("stepping aside");

@@ -30,6 +30,8 @@ internal sealed class ArrivalCoalescer
     // of looks lasts: its members are waited back for instead, so they go as a few arrivals rather than hundreds.
     private const int BigRelease = 4096;
 
+    private readonly int _waitBackFrom;
+
     // A pause this long with none of them coming back ends that wait (those not back are not running free): 1 ms,
     // and 0.1 us more per member expected, since a GC pause during a big fan-out grows with it.
     private TimeSpan ReturnPause => TimeSpan.FromMilliseconds(1) + (TimeSpan.FromTicks(1) * _expectedBack);
@@ -58,8 +60,14 @@ internal sealed class ArrivalCoalescer
     /// <param name="template">The terms every coalesced arrival carries (participant, lease, loss policy, silo); no timeout.</param>
     /// <param name="named">Whether members have names of their own (grains), sent with each arrival.</param>
     /// <param name="onIdle">Called when nothing is pending or being sent, so the owner may drop this coalescer.</param>
-    public ArrivalCoalescer(ArrivalPoller poller, ArrivalRequest template, bool named, Action onIdle)
+    /// <param name="waitBackFrom">
+    /// From how many members a release's members are waited back for rather than sent in bursts: 4,096 by default, for a
+    /// process's own participants, whose bursts come a thread-pool turn apart; a shard, whose members come back one
+    /// message at a time, waits back for any release.
+    /// </param>
+    public ArrivalCoalescer(ArrivalPoller poller, ArrivalRequest template, bool named, Action onIdle, int waitBackFrom = BigRelease)
     {
+        _waitBackFrom = waitBackFrom;
         Debug.Assert(template.Timeout is null, "Timeouts come with the members.");
         _poller = poller;
         _template = template;
@@ -71,25 +79,38 @@ internal sealed class ArrivalCoalescer
     /// <param name="member">The participant's own name when members are named; otherwise null.</param>
     /// <param name="timeout">How long it may wait before the barrier breaks (<see cref="BrokenBarrierReason.Timeout"/>); null for no limit.</param>
     /// <param name="cancellationToken">Withdraws the participant.</param>
-    /// <param name="losing">
-    /// Reports the participant lost (a shard saw its lease run out): if the barrier counts it, the barrier breaks with
-    /// <see cref="BrokenBarrierReason.ParticipantLost"/> naming it, unless a release or break came first. Named members only.
-    /// </param>
-    public Task<int> ArriveAsync(string? member, TimeSpan? timeout, CancellationToken cancellationToken, CancellationToken losing = default)
+    public Task<int> ArriveAsync(string? member, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        var local = Join(member, timeout, cancellationToken);
+
+        // Registered outside the lock: an already-cancelled token runs the callback here and now.
+        local.ListenForCancellation();
+        return local.Task;
+    }
+
+    /// <summary>
+    /// Arrives one named participant that its owner withdraws or reports lost by calling the member itself (a shard
+    /// of a tiered barrier, which has thousands of them and no use for a token each).
+    /// </summary>
+    /// <param name="member">The participant's name.</param>
+    /// <param name="timeout">How long it may wait before the barrier breaks; null for no limit.</param>
+    public LocalArrival Join(string member, TimeSpan? timeout)
+    {
+        Debug.Assert(_named, "Only named members can be reported lost.");
+        return Join(member, timeout, CancellationToken.None);
+    }
+
+    private LocalArrival Join(string? member, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         Debug.Assert(_named == member is not null, "Named coalescers take named members only.");
-        Debug.Assert(_named || !losing.CanBeCanceled, "Only named members can be reported lost.");
-        var deadline = DeadlineAfter(timeout);
-        var local = new LocalArrival(this, member, deadline, cancellationToken, losing);
+        var local = new LocalArrival(this, member, DeadlineAfter(timeout), cancellationToken);
         lock (_lock)
         {
             _pending.Add(local);
             Consider();
         }
 
-        // Registered outside the lock: an already-cancelled token runs the callback here and now.
-        local.ListenForCancellation();
-        return local.Task;
+        return local;
     }
 
     /// <summary>
@@ -310,7 +331,7 @@ internal sealed class ArrivalCoalescer
             {
                 _expectedPhase = outcome.Phase;
                 var back = _inFlight.Sum(s => s.LastSent.Length);
-                _expectedBack = back >= BigRelease ? back : 0;
+                _expectedBack = back >= _waitBackFrom ? back : 0;
             }
 
             var offered = Math.Max(outcome.Offered, Math.Max(outcome.Units, 1));
@@ -535,7 +556,7 @@ internal sealed class ArrivalCoalescer
     }
 
     /// <summary>One coalesced arrival on the wire: the local participants it stands for, in local arrival order.</summary>
-    private sealed class CoalescedArrival
+    internal sealed class CoalescedArrival
     {
         /// <summary>The members it was lowered to last (all of them at first): what re-issues send.</summary>
         public LocalArrival[] LastSent;
@@ -577,14 +598,13 @@ internal sealed class ArrivalCoalescer
     }
 
     /// <summary>One local participant's wait.</summary>
-    private sealed class LocalArrival(ArrivalCoalescer owner, string? member, long? deadline, CancellationToken cancellationToken, CancellationToken losing)
+    internal sealed class LocalArrival(ArrivalCoalescer owner, string? member, long? deadline, CancellationToken cancellationToken)
     {
         /// <summary>When its timeout runs out (a <see cref="Stopwatch"/> timestamp), or null for no limit.</summary>
         public long? Deadline { get; } = deadline;
 
         private readonly TaskCompletionSource<int> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private CancellationTokenRegistration _registration;
-        private CancellationTokenRegistration _losingRegistration;
 
         public Task<int> Task => _completion.Task;
 
@@ -602,11 +622,6 @@ internal sealed class ArrivalCoalescer
             if (cancellationToken.CanBeCanceled)
             {
                 _registration = cancellationToken.UnsafeRegister(static state => ((LocalArrival)state!).OnCancelled(), this);
-            }
-
-            if (losing.CanBeCanceled)
-            {
-                _losingRegistration = losing.UnsafeRegister(static state => ((LocalArrival)state!).OnLost(), this);
             }
         }
 
@@ -627,9 +642,17 @@ internal sealed class ArrivalCoalescer
         public void Fail(Exception exception)
             => Finish(exception is OperationCanceledException ? _completion.TrySetCanceled(cancellationToken) : _completion.TrySetException(exception));
 
-        private void OnCancelled() => owner.Withdraw(this);
+        /// <summary>Withdraws it exactly, as a cancellation would: it leaves unless a release or break came first.</summary>
+        public void Withdraw() => owner.Withdraw(this);
 
-        private void OnLost() => owner.Lose(this);
+        /// <summary>
+        /// Reports it lost (its lease ran out where it waited): if the barrier counts it, the barrier breaks with
+        /// <see cref="BrokenBarrierReason.ParticipantLost"/> naming it, unless a release or break came first; if it was not
+        /// sent yet it just leaves.
+        /// </summary>
+        public void Lose() => owner.Lose(this);
+
+        private void OnCancelled() => owner.Withdraw(this);
 
         private void Finish(bool finished)
         {
@@ -637,7 +660,6 @@ internal sealed class ArrivalCoalescer
             {
                 // Not disposed: disposing from inside the token's own callback would wait for itself.
                 _registration.Unregister();
-                _losingRegistration.Unregister();
             }
         }
     }

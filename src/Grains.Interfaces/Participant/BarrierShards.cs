@@ -8,13 +8,13 @@ internal static class BarrierShards
     /// <summary>Participants per shard that <see cref="BarrierOptions.Shards"/> = null aims for: a fan-in of tens to hundreds per level.</summary>
     public const int ParticipantsPerShard = 256;
 
-    // Spreads the waits of one process over the shards, so they share the work even when they come from one client.
+    // Spreads the handles of one process over the shards, so they share the work even when they come from one client.
     private static int s_next = Random.Shared.Next();
 
     /// <summary>How many shards a barrier of <paramref name="parties"/> gets unless told: about one per <see cref="ParticipantsPerShard"/>, at least 2.</summary>
     public static int DefaultCount(int parties) => Math.Clamp((parties + ParticipantsPerShard - 1) / ParticipantsPerShard, 2, BarrierOptions.MaxShards);
 
-    /// <summary>The shard the next wait goes to.</summary>
+    /// <summary>The shard the next tiered handle sends its waits to: round-robin over the process, so handles spread evenly.</summary>
     public static int Next(int shards) => (int)((uint)Interlocked.Increment(ref s_next) % (uint)shards);
 
     /// <summary>The shard grain's key: <c>"{shard}/{barrier}"</c>.</summary>

@@ -19,8 +19,9 @@ internal sealed class DistributedBarrier : IDistributedBarrier
     private ArrivalPoller? _poller;
     private ArrivalRequest? _template;
 
-    // For a tiered handle: one poll loop per shard, each made on first use.
-    private readonly ArrivalPoller?[]? _shardPollers;
+    // For a tiered handle: the shard its waits go to. A handle keeps to one, so a participant's waits come back to the
+    // shard that released it, which waits for a release's participants to come back before it sends them on.
+    private readonly int _shard = -1;
 
     public DistributedBarrier(IGrainFactory factory, string name, BarrierOptions options)
     {
@@ -29,7 +30,7 @@ internal sealed class DistributedBarrier : IDistributedBarrier
         Name = name;
         if (options.Topology == BarrierTopology.Tiered)
         {
-            _shardPollers = new ArrivalPoller?[options.Shards ?? BarrierShards.DefaultCount(options.Parties)];
+            _shard = BarrierShards.Next(options.Shards ?? BarrierShards.DefaultCount(options.Parties));
         }
     }
 
@@ -87,11 +88,9 @@ internal sealed class DistributedBarrier : IDistributedBarrier
         }
 
         // A tiered wait goes to a shard, which coalesces it with the waits of other processes.
-        if (_shardPollers is { } shards)
+        if (_shard >= 0)
         {
-            var shard = BarrierShards.Next(shards.Length);
-            var poller = shards[shard] ??= new ArrivalPoller(_factory, Name, Parties, BarrierShards.KeyOf(shard, Name));
-            return poller.WaitAsync(Template with { Id = ArrivalId.New(), Timeout = timeout }, cancellationToken);
+            return WaitAloneAsync(timeout, cancellationToken);
         }
 
         // The coalesced wait is the coalescer's own task: no async frame of ours around it, which at thousands of
@@ -124,7 +123,7 @@ internal sealed class DistributedBarrier : IDistributedBarrier
     internal ArrivalCoalescer CreateCoalescer(in ArrivalCoalescers.Key key, Action onIdle)
         => new(Poller, Template with { Participant = key.Participant, Silo = key.Silo }, key.Named, onIdle);
 
-    private ArrivalPoller Poller => _poller ??= new ArrivalPoller(_factory, Name, _options.Parties);
+    private ArrivalPoller Poller => _poller ??= new ArrivalPoller(_factory, Name, _options.Parties, _shard >= 0 ? BarrierShards.KeyOf(_shard, Name) : null);
 
     private ArrivalRequest Template => _template ??= new ArrivalRequest(default, _options.Parties, null, null, null)
     {

@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace Orleans.Barrier;
 
 /// <summary>
-/// The wait polls a barrier grain is holding open: one completion source per arrival (its re-issued polls share
-/// it), woken with the arrival's final result, or with "pending" when the poll has been held long enough. Expiries
+/// The wait polls a barrier grain (or a shard) is holding open: one completion source per arrival (its re-issued polls
+/// share it), woken with the arrival's final result, or with "pending" when the poll has been held long enough. Expiries
 /// sit in one time-ordered queue that the grain's single timer drains, instead of a timer per held poll: with
 /// thousands of waiters that is thousands of timers fewer to create, arm and cancel for every phase.
 /// </summary>
@@ -13,10 +13,10 @@ namespace Orleans.Barrier;
 /// not completed; anything else is stale and dropped when it reaches the head (lazy deletion).
 /// </remarks>
 [DebuggerDisplay("{Count} arrivals held")]
-internal sealed class HeldPolls
+internal sealed class HeldPolls<TResult>
 {
-    private readonly Dictionary<ArrivalId, TaskCompletionSource<ArrivalResult>> _byArrival = [];
-    private readonly PriorityQueue<(ArrivalId Arrival, TaskCompletionSource<ArrivalResult> Poll), DateTimeOffset> _expiries = new();
+    private readonly Dictionary<ArrivalId, TaskCompletionSource<TResult>> _byArrival = [];
+    private readonly PriorityQueue<(ArrivalId Arrival, TaskCompletionSource<TResult> Poll), DateTimeOffset> _expiries = new();
 
     /// <summary>Arrivals with a poll held.</summary>
     public int Count => _byArrival.Count;
@@ -44,11 +44,11 @@ internal sealed class HeldPolls
     }
 
     /// <summary>The completion source the polls of <paramref name="arrival"/> wait on, made if there is none.</summary>
-    public TaskCompletionSource<ArrivalResult> GetOrAdd(ArrivalId arrival)
+    public TaskCompletionSource<TResult> GetOrAdd(ArrivalId arrival)
     {
         if (!_byArrival.TryGetValue(arrival, out var poll))
         {
-            poll = new TaskCompletionSource<ArrivalResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+            poll = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
             _byArrival.Add(arrival, poll);
         }
 
@@ -56,7 +56,7 @@ internal sealed class HeldPolls
     }
 
     /// <summary>Answers <paramref name="poll"/> "pending" at <paramref name="at"/> unless its arrival completes first.</summary>
-    public void ExpireAt(ArrivalId arrival, TaskCompletionSource<ArrivalResult> poll, DateTimeOffset at)
+    public void ExpireAt(ArrivalId arrival, TaskCompletionSource<TResult> poll, DateTimeOffset at)
     {
         _expiries.Enqueue((arrival, poll), at);
 
@@ -71,7 +71,7 @@ internal sealed class HeldPolls
     }
 
     /// <summary>Wakes the polls of an arrival with its final result.</summary>
-    public void Complete(ArrivalId arrival, ArrivalResult result)
+    public void Complete(ArrivalId arrival, TResult result)
     {
         if (_byArrival.Remove(arrival, out var poll))
         {
@@ -79,10 +79,18 @@ internal sealed class HeldPolls
         }
     }
 
-    /// <summary>Answers every poll due by <paramref name="through"/> with <paramref name="pending"/>; their participants re-issue them.</summary>
-    public void ExpireDue(DateTimeOffset through, ArrivalResult pending)
+    /// <summary>Fails the polls of an arrival that could not get a final result (its barrier refused it, or could not be reached).</summary>
+    public void Fail(ArrivalId arrival, Exception exception)
     {
-        Debug.Assert(!pending.IsFinal, "Only a pending answer ends a poll early.");
+        if (_byArrival.Remove(arrival, out var poll))
+        {
+            poll.TrySetException(exception);
+        }
+    }
+
+    /// <summary>Answers every poll due by <paramref name="through"/> with <paramref name="pending"/>; their participants re-issue them.</summary>
+    public void ExpireDue(DateTimeOffset through, TResult pending)
+    {
         while (_expiries.TryPeek(out var held, out var at) && at <= through)
         {
             _expiries.Dequeue();
@@ -106,6 +114,6 @@ internal sealed class HeldPolls
         _expiries.Clear();
     }
 
-    private bool IsCurrent((ArrivalId Arrival, TaskCompletionSource<ArrivalResult> Poll) held)
+    private bool IsCurrent((ArrivalId Arrival, TaskCompletionSource<TResult> Poll) held)
         => !held.Poll.Task.IsCompleted && _byArrival.TryGetValue(held.Arrival, out var poll) && ReferenceEquals(poll, held.Poll);
 }

@@ -36,8 +36,13 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
 {
     private static readonly TimeSpan MaxTimerDue = TimeSpan.FromDays(1);
 
+    // A poll may be answered "pending" this much before its time, so one timer tick ends a batch of them.
+    private static readonly TimeSpan PollExpirySlack = TimeSpan.FromMilliseconds(200);
+
     private readonly Guid _incarnation = Guid.NewGuid();
     private readonly Dictionary<ArrivalId, ShardMember> _waiting = [];
+    private readonly HeldPolls<ArrivalOutcome> _polls = new();
+    private readonly ArrivalOutcome _pending;
     private readonly ConcurrentDictionary<CoalescerKey, ArrivalCoalescer> _coalescers = new();
     private readonly DeadlineSchedule _leases = new();
     private readonly Func<ScheduledDeadline, bool> _isCurrentLease;
@@ -70,6 +75,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         _logger = logger;
         _defaultPoll = _options.DefaultPollInterval ?? messaging.Value.ResponseTimeout / 2;
         _isCurrentLease = IsCurrentLease;
+        _pending = new ArrivalOutcome(ArrivalOutcomeKind.Pending, -1, 0, null, _incarnation);
     }
 
     // The barrier's name: the key after the shard number.
@@ -92,7 +98,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         _timer?.Dispose();
         var outcomes = _waiting.Values.Select(member =>
         {
-            member.Withdraw();
+            member.Arrival.Withdraw();
             return member.Outcome;
         }).ToArray();
 
@@ -141,7 +147,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
             if (request.Incarnation == _incarnation)
             {
                 // Answered by this activation before, and forgotten since.
-                return new ArrivalOutcome(ArrivalOutcomeKind.Unknown, -1, 0, null, _incarnation);
+                return _pending with { Kind = ArrivalOutcomeKind.Unknown };
             }
 
             if (_deactivating)
@@ -153,16 +159,14 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         }
 
         Renew(member, now);
+
+        // Answered "pending" before the caller's response timeout at the latest, and three times per lease; the
+        // participant re-issues its poll with the same id, which renews its lease here.
         var poll = Min(Min(request.MaxPoll ?? _defaultPoll, _options.MaxPollInterval), member.Lease is { } l ? l / 3 : TimeSpan.MaxValue);
-        try
-        {
-            return await member.Outcome.WaitAsync(poll, _time);
-        }
-        catch (TimeoutException) when (!member.Outcome.IsCompleted)
-        {
-            // Still waiting: the participant re-issues its poll with the same id (and renews its lease by it).
-            return new ArrivalOutcome(ArrivalOutcomeKind.Pending, -1, 0, null, _incarnation);
-        }
+        var held = _polls.GetOrAdd(request.Id);
+        _polls.ExpireAt(request.Id, held, now + poll);
+        ScheduleTimer();
+        return await held.Task;
     }
 
     public async Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, int parties)
@@ -171,7 +175,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         if (_waiting.TryGetValue(arrival, out var member))
         {
             // The barrier's turn decides whether the withdrawal or a release came first; the outcome says which.
-            member.Withdraw();
+            member.Arrival.Withdraw();
             return await member.Outcome;
         }
 
@@ -204,8 +208,8 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         var key = new CoalescerKey(request.Parties, request.Lease, request.OnParticipantLost);
         var member = new ShardMember(request.Id, name, lease, request.OnParticipantLost);
         _waiting.Add(request.Id, member);
-        var index = CoalescerFor(key).ArriveAsync(name, request.Timeout, member.Withdrawal, member.Losing);
-        member.Outcome = OutcomeAsync(member, index);
+        member.Arrival = CoalescerFor(key).Join(name, request.Timeout);
+        member.Outcome = OutcomeAsync(member);
         LogJoined(Barrier, name);
         return member;
     }
@@ -225,17 +229,18 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
             new ArrivalPoller(GrainFactory, Barrier, key.Parties),
             template,
             named: true,
-            () => _coalescers.TryRemove(new KeyValuePair<CoalescerKey, ArrivalCoalescer>(key, created!)));
+            () => _coalescers.TryRemove(new KeyValuePair<CoalescerKey, ArrivalCoalescer>(key, created!)),
+            waitBackFrom: 2);
         return _coalescers.GetOrAdd(key, created);
     }
 
     /// <summary>Turns the participant's index (or failure) from the coalescer into its outcome, in a turn of this grain.</summary>
-    private async Task<ArrivalOutcome> OutcomeAsync(ShardMember member, Task<int> index)
+    private async Task<ArrivalOutcome> OutcomeAsync(ShardMember member)
     {
         Task<ArrivalOutcome> final;
         try
         {
-            var released = await index;
+            var released = await member.Arrival.Task;
             final = Task.FromResult(new ArrivalOutcome(ArrivalOutcomeKind.Released, released, 0, null, _incarnation) { Units = 1, Offered = 1 });
         }
         catch (BrokenBarrierException broken)
@@ -261,8 +266,16 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         }
 
         _waiting.Remove(member.Id);
-        member.Dispose();
         Remember(member.Id, final);
+        if (final.IsCompletedSuccessfully)
+        {
+            _polls.Complete(member.Id, final.Result);
+        }
+        else
+        {
+            _polls.Fail(member.Id, final.Exception!.InnerException!);
+        }
+
         return await final;
     }
 
@@ -306,15 +319,19 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     private bool IsCurrentLease(ScheduledDeadline deadline)
         => _waiting.TryGetValue(deadline.Arrival, out var member) && member.LeaseExpiresAt == deadline.At;
 
+    /// <summary>Arms the one timer for whichever comes first: a lease running out or a held poll's expiry.</summary>
     private void ScheduleTimer()
     {
-        if (_deactivating || !_leases.TryPeek(_isCurrentLease, out var next) || (_timerArmedFor is { } armed && armed <= next.At))
+        var lease = _leases.TryPeek(_isCurrentLease, out var earliest) ? earliest.At : (DateTimeOffset?)null;
+        var poll = _polls.NextExpiry;
+        var next = lease is null ? poll : poll is null ? lease : lease < poll ? lease : poll;
+        if (_deactivating || next is null || (_timerArmedFor is { } armed && armed <= next))
         {
             return;
         }
 
-        _timerArmedFor = next.At;
-        var due = next.At - _time.GetUtcNow();
+        _timerArmedFor = next;
+        var due = next.Value - _time.GetUtcNow();
         due = due < TimeSpan.Zero ? TimeSpan.Zero : Min(due, MaxTimerDue);
         if (_timer is null)
         {
@@ -332,6 +349,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     {
         _timerArmedFor = null;
         var now = _time.GetUtcNow();
+        _polls.ExpireDue(now + PollExpirySlack, _pending);
         while (_leases.TryPeek(_isCurrentLease, out var due) && due.At <= now)
         {
             _leases.Pop();
@@ -344,7 +362,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
             }
             else
             {
-                member.Lose();
+                member.Arrival.Lose();
             }
         }
 

@@ -1,11 +1,8 @@
 namespace Orleans.Barrier;
 
-/// <summary>One participant waiting at a shard: its terms, its lease here, and the two ways the shard can make it leave.</summary>
-internal sealed class ShardMember(ArrivalId id, string name, TimeSpan? lease, ParticipantLossPolicy onLost) : IDisposable
+/// <summary>One participant waiting at a shard: its terms, its lease here, and its place in the shard's coalescer.</summary>
+internal sealed class ShardMember(ArrivalId id, string name, TimeSpan? lease, ParticipantLossPolicy onLost)
 {
-    private readonly CancellationTokenSource _withdrawal = new();
-    private readonly CancellationTokenSource _losing = new();
-
     public ArrivalId Id { get; } = id;
 
     /// <summary>How the barrier names it: its participant name, or its caller's id.</summary>
@@ -19,43 +16,18 @@ internal sealed class ShardMember(ArrivalId id, string name, TimeSpan? lease, Pa
     /// <summary>When its lease runs out unless a poll renews it; null for none, or once acted on.</summary>
     public DateTimeOffset? LeaseExpiresAt { get; set; }
 
-    /// <summary>Its final outcome, once the barrier has decided it.</summary>
+    /// <summary>Its wait in the shard's coalescer, through which it is withdrawn or reported lost.</summary>
+    public ArrivalCoalescer.LocalArrival Arrival { get; set; } = null!;
+
+    /// <summary>Its final outcome (or failure), once the barrier has decided it.</summary>
     public Task<ArrivalOutcome> Outcome { get; set; } = null!;
 
     /// <summary>It was withdrawn because its lease ran out (so it is evicted, not cancelled).</summary>
     public bool Evicted { get; private set; }
 
-    /// <summary>Withdraws it from its coalesced arrival: it leaves exactly, unless a release or break came first.</summary>
-    public CancellationToken Withdrawal => _withdrawal.Token;
-
-    /// <summary>Reports it lost to the barrier, which breaks naming it unless a release or break came first.</summary>
-    public CancellationToken Losing => _losing.Token;
-
-    public void Withdraw() => Signal(_withdrawal);
-
     public void Evict()
     {
         Evicted = true;
-        Withdraw();
-    }
-
-    public void Lose() => Signal(_losing);
-
-    public void Dispose()
-    {
-        _withdrawal.Dispose();
-        _losing.Dispose();
-    }
-
-    private static void Signal(CancellationTokenSource source)
-    {
-        try
-        {
-            source.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Finished meanwhile: its outcome is already decided.
-        }
+        Arrival.Withdraw();
     }
 }
