@@ -106,6 +106,17 @@ internal static class BarrierArguments
         }
     }
 
+    /// <summary>The shard a coalesced arrival came from: a shard grain's key and a non-negative epoch, or neither.</summary>
+    public static void ThrowIfInvalidShard(string? shard, long epoch, string paramName)
+    {
+        if (shard is null ? epoch != 0 : string.IsNullOrWhiteSpace(shard) || shard.Length > 2048 || epoch < 0)
+        {
+            throw new ArgumentException(
+                $"An arrival's shard must be null with epoch 0, or a shard key of 1 to 2048 characters with an epoch of 0 or more; got {shard?.Length ?? 0} characters, epoch {epoch}.",
+                paramName);
+        }
+    }
+
     public static void ThrowIfInvalidPolicy(ParticipantLossPolicy policy, string paramName)
     {
         if (!Enum.IsDefined(policy))

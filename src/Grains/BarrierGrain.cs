@@ -99,6 +99,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         BarrierArguments.ThrowIfInvalidUnits(request.Units, request.Parties, nameof(request));
         BarrierArguments.ThrowIfInvalidMembers(request.Members, request.Units, nameof(request));
         BarrierArguments.ThrowIfInvalidSilo(request.Silo, nameof(request));
+        BarrierArguments.ThrowIfInvalidShard(request.Shard, request.ShardEpoch, nameof(request));
 
         var caller = CallerName();
         var terms = new ArrivalTerms(
@@ -109,7 +110,9 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
             caller,
             Math.Max(request.Units, 1),
             request.Members,
-            request.Silo);
+            request.Silo,
+            request.Shard,
+            request.ShardEpoch);
         var machine = GetOrCreateMachine(request.Parties);
         if (request.Lost is { } lost)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Orleans.TestingHost;
 using Xunit.Abstractions;
 
 namespace Orleans.Barrier.Tests;
@@ -167,6 +168,65 @@ public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper
         var last = await Tiered(cluster.Client, name, 4, shards: 2, participant: "worker-4", ParticipantLossPolicy.Evict).WaitAsync().Bounded();
         int[] indices = [await first.Bounded(), await second.Bounded(), await replacement.Bounded(), last];
         Assert.Equal([0, 1, 2, 3], indices);
+    }
+
+    [Fact]
+    public async Task WaitAsync_ShardSiloKilled_ParticipantsReattachToTheNextActivationAndAreNeverCountedTwice()
+    {
+        // A lease far longer than the test, so only the shard's next activation can drop the dead one's arrival.
+        var lease = TimeSpan.FromSeconds(60);
+        await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 3);
+        await using var client = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
+        var (name, shardSilo) = await FindShardAwayFromItsRootAsync(client.Client, cluster.Cluster);
+        IDistributedBarrier Handle() => client.Client.GetBarrier(name, new BarrierOptions { Parties = 4, Topology = BarrierTopology.Tiered, Shards = 1, LeaseDuration = lease });
+        var watcher = client.Client.GetBarrier(name, 4);
+        var first = Handle().WaitAsync();
+        var second = Handle().WaitAsync();
+        await watcher.WaitForWaitingAsync(2);
+
+        var killedAt = DateTimeOffset.UtcNow;
+        await cluster.Cluster.KillSiloAsync(shardSilo).WaitAsync(TimeSpan.FromSeconds(60));
+
+        // Both re-attach through the shard's next activation, whose arrival replaces the dead one's: still two waiting.
+        var reattached = await watcher.WaitForStatusAsync(s => s.Waiting == 2 && s.Waiters.All(w => w.ArrivedAt > killedAt), TimeSpan.FromSeconds(60), throughFailures: true);
+        output.WriteLine($"re-attached {(reattached.Waiters.Max(w => w.ArrivedAt) - killedAt).TotalSeconds:F2}s after the kill; waiting {reattached.Waiting} in {reattached.Arrivals} arrival(s)");
+        Assert.False(first.IsCompleted);
+        Assert.False(second.IsCompleted);
+
+        // Two more fill the party exactly: with the dead activation's arrival still counted, two of these four would
+        // have been released by ghosts and the last two would still be waiting.
+        var third = Handle().WaitAsync();
+        await watcher.WaitForWaitingAsync(3);
+        var fourth = await watcher.WaitAsync().Bounded();
+        int[] indices = [await first.Bounded(), await second.Bounded(), await third.Bounded(), fourth];
+        Assert.Equal([0, 1, 2, 3], indices.Order());
+        var after = await watcher.GetStatusAsync().Bounded();
+        Assert.Equal(0, after.Waiting);
+        Assert.Equal(1, after.Phase);
+        Assert.False(after.IsBroken);
+    }
+
+    /// <summary>Finds a barrier whose only shard runs on a secondary silo (killable) and whose root does not.</summary>
+    private static async Task<(string Name, SiloHandle ShardSilo)> FindShardAwayFromItsRootAsync(IClusterClient client, TestCluster cluster)
+    {
+        var management = client.GetGrain<IManagementGrain>(0);
+        var searching = Stopwatch.StartNew();
+        while (searching.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var name = TestBounds.UniqueName("shard-killed");
+            var shard = client.GetGrain<IBarrierShardGrain>($"0/{name}");
+
+            // A cancellation of an arrival nobody made activates the shard and changes nothing.
+            await shard.CancelAsync(ArrivalId.New(), 4).Bounded();
+            var shardAt = (await management.GetActivationAddress(shard).AsTask().Bounded())?.ToString();
+            var rootAt = (await client.GetBarrier(name, 4).GetStatusAsync().Bounded()).HostSilo;
+            if (cluster.SecondarySilos.FirstOrDefault(s => s.SiloAddress.ToString() == shardAt) is { } secondary && rootAt != shardAt)
+            {
+                return (name, secondary);
+            }
+        }
+
+        throw new InvalidOperationException("No shard landed on a secondary silo away from its root within 30 s.");
     }
 
     private static IDistributedBarrier Tiered(IClusterClient client, string name, int parties, int shards, string? participant = null, ParticipantLossPolicy policy = ParticipantLossPolicy.Break)

@@ -74,4 +74,16 @@ public sealed record ArrivalRequest(
     /// </summary>
     [Id(12)]
     public IReadOnlyList<string>? Lost { get; init; }
+
+    /// <summary>
+    /// The shard of a tiered barrier that sent this coalesced arrival (its grain key), or <see langword="null"/> for any
+    /// other sender. With <see cref="ShardEpoch"/> it lets the barrier drop a dead shard activation's arrivals once the
+    /// shard's next activation sends its own, which its participants re-attached to.
+    /// </summary>
+    [Id(13)]
+    public string? Shard { get; init; }
+
+    /// <summary>Which activation of <see cref="Shard"/> sent this arrival: each one takes a higher epoch (stored with the shard).</summary>
+    [Id(14)]
+    public long ShardEpoch { get; init; }
 }

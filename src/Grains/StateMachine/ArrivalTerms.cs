@@ -16,6 +16,11 @@ namespace Orleans.Barrier;
 /// are all named <paramref name="Participant"/>.
 /// </param>
 /// <param name="Silo">Where the members run, when the sender said so (a silo's coalesced grain arrivals); otherwise looked up from <paramref name="Source"/>.</param>
+/// <param name="Shard">The tiered barrier's shard that sent it, or null for any other sender.</param>
+/// <param name="ShardEpoch">
+/// Which activation of <paramref name="Shard"/> sent it. The first arrival of a newer epoch evicts the waiting arrivals of
+/// older ones (their participants re-attached to the newer activation), and arrivals of an older epoch are evicted on sight.
+/// </param>
 internal readonly record struct ArrivalTerms(
     string Participant,
     TimeSpan? Timeout = null,
@@ -24,7 +29,9 @@ internal readonly record struct ArrivalTerms(
     string? Source = null,
     int Units = 1,
     IReadOnlyList<string>? Members = null,
-    string? Silo = null)
+    string? Silo = null,
+    string? Shard = null,
+    long ShardEpoch = 0)
 {
     /// <summary>Terms for an unnamed arrival with only a timeout, as the pre-lease protocol had.</summary>
     public static ArrivalTerms WithTimeout(TimeSpan? timeout) => new("anonymous", timeout);

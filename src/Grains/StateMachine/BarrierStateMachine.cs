@@ -46,6 +46,9 @@ internal sealed class BarrierStateMachine
     private IReadOnlyList<string> _lostParticipants = [];
     private IReadOnlyList<ReleasedArrival> _lastRelease = [];
 
+    // The latest activation (epoch) seen of each shard that sent arrivals; bounded by the barrier's shards.
+    private readonly Dictionary<string, long> _shardEpochs = new(StringComparer.Ordinal);
+
     /// <summary>Creates an empty, filling barrier.</summary>
     /// <param name="name">The barrier's name, for status reports.</param>
     /// <param name="parties">Arrivals per release; at least 1.</param>
@@ -216,6 +219,11 @@ internal sealed class BarrierStateMachine
             var broken = BrokenResult();
             Remember(arrival, broken, now);
             return new BarrierTransition(broken, Completed(overdue));
+        }
+
+        if (terms.Shard is { } shard && Supersede(arrival, shard, terms.ShardEpoch, now, ref overdue) is { } stale)
+        {
+            return new BarrierTransition(stale, Completed(overdue));
         }
 
         return ArriveAndWait(arrival, terms, now, overdue);
@@ -421,6 +429,45 @@ internal sealed class BarrierStateMachine
         }
 
         return new BarrierTransition(ArrivalResult.Pending(Phase), Completed(overdue));
+    }
+
+    /// <summary>
+    /// A shard's arrival: one from an activation older than the latest seen is evicted on sight (that activation is
+    /// gone, and its participants re-attached to a newer one); the first from a newer one evicts the waiting arrivals
+    /// of older ones, which would otherwise count those participants twice until their leases ran out.
+    /// </summary>
+    private ArrivalResult? Supersede(ArrivalId arrival, string shard, long epoch, DateTimeOffset now, ref List<ArrivalCompletion>? completions)
+    {
+        var known = _shardEpochs.TryGetValue(shard, out var latest);
+        if (known && epoch < latest)
+        {
+            var evicted = ArrivalResult.Evicted(Phase);
+            Remember(arrival, evicted, now);
+            return evicted;
+        }
+
+        if (known && epoch == latest)
+        {
+            return null;
+        }
+
+        _shardEpochs[shard] = epoch;
+        if (!known)
+        {
+            return null;
+        }
+
+        var superseded = _waiting.Where(w => w.Terms.Shard == shard && w.Terms.ShardEpoch < epoch).ToList();
+        foreach (var waiting in superseded)
+        {
+            RemoveWaiting(_waitingById[waiting.Id]);
+            var evicted = ArrivalResult.Evicted(Phase);
+            Remember(waiting.Id, evicted, now);
+            completions ??= [];
+            completions.Add(new ArrivalCompletion(waiting.Id, evicted));
+        }
+
+        return null;
     }
 
     private void Renew(WaitingArrival waiting, DateTimeOffset now)

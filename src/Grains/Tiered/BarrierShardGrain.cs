@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Configuration;
 using Orleans.Placement;
 using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace Orleans.Barrier;
 
@@ -64,6 +66,9 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     private string? _barrier;
     private bool _deactivating;
 
+    // This activation's epoch, one above the previous activation's (stored), sent with every arrival at the barrier.
+    private long _epoch;
+
     public BarrierShardGrain(
         IOptions<BarrierHostOptions> options,
         IOptions<SiloMessagingOptions> messaging,
@@ -81,10 +86,18 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     // The barrier's name: the key after the shard number.
     private string Barrier => _barrier ??= BarrierShards.BarrierOf(this.GetPrimaryKeyString());
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>Takes the next epoch: from now on the barrier drops the arrivals of earlier activations of this shard.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _generationStarted = _time.GetUtcNow();
-        return Task.CompletedTask;
+        var storage = ServiceProvider.GetKeyedService<IGrainStorage>(_options.StorageName)
+            ?? ServiceProvider.GetRequiredKeyedService<IGrainStorage>(BarrierSiloBuilderExtensions.FallbackStorageName);
+        var state = new GrainState<StoredShard>();
+        await storage.ReadStateAsync("barrier-shard", this.GetGrainId(), state);
+        state.State ??= new StoredShard();
+        state.State.Epoch++;
+        await storage.WriteStateAsync("barrier-shard", this.GetGrainId(), state);
+        _epoch = state.State.Epoch;
     }
 
     /// <summary>
@@ -223,7 +236,13 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
 
         // Aimed at the barrier grain, as this silo; its arrivals carry the participants' lease and policy, so the
         // barrier holds this silo's poll loops to the same lease as the participants.
-        var template = new ArrivalRequest(default, key.Parties, null, null, null) { Lease = key.Lease, OnParticipantLost = key.OnLost };
+        var template = new ArrivalRequest(default, key.Parties, null, null, null)
+        {
+            Lease = key.Lease,
+            OnParticipantLost = key.OnLost,
+            Shard = this.GetPrimaryKeyString(),
+            ShardEpoch = _epoch,
+        };
         ArrivalCoalescer? created = null;
         created = new ArrivalCoalescer(
             new ArrivalPoller(GrainFactory, Barrier, key.Parties),
