@@ -171,6 +171,91 @@ public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper
     }
 
     [Fact]
+    public async Task ShardGrain_ReissuedPolls_CountOnceAndARememberedReleaseIsAnsweredAgain()
+    {
+        var name = TestBounds.UniqueName("shard-reissue");
+        var shard = _client.GetGrain<IBarrierShardGrain>($"0/{name}");
+        var arrival = ArrivalId.New();
+        var request = new ArrivalRequest(arrival, 2, null, TimeSpan.FromMilliseconds(100), null);
+
+        var first = await shard.WaitAsync(request).Bounded();
+        var again = await shard.WaitAsync(request with { Incarnation = first.Incarnation }).Bounded();
+        var root = _client.GetBarrier(name, 2);
+        await root.WaitForWaitingAsync(1);
+        var last = await root.WaitAsync().Bounded();
+        var late = await shard.WaitAsync(request with { Incarnation = first.Incarnation }).Bounded();
+        var unknown = await shard.WaitAsync(request with { Id = ArrivalId.New(), Incarnation = first.Incarnation }).Bounded();
+
+        Assert.Equal(ArrivalOutcomeKind.Pending, first.Kind);
+        Assert.Equal(ArrivalOutcomeKind.Pending, again.Kind);
+        Assert.Equal(1, last);
+        Assert.Equal(ArrivalOutcomeKind.Released, late.Kind);
+        Assert.Equal(0, late.Index);
+        Assert.Equal(ArrivalOutcomeKind.Unknown, unknown.Kind);
+        Assert.Equal(0, (await root.GetStatusAsync().Bounded()).Waiting);
+    }
+
+    [Fact]
+    public async Task ShardGrain_CancellationOvertakingItsArrival_LeavesNoGhost()
+    {
+        var name = TestBounds.UniqueName("shard-overtaken");
+        var shard = _client.GetGrain<IBarrierShardGrain>($"0/{name}");
+        var arrival = ArrivalId.New();
+
+        var cancelled = await shard.CancelAsync(arrival, 2).Bounded();
+        var late = await shard.WaitAsync(new ArrivalRequest(arrival, 2, null, TimeSpan.FromMilliseconds(100), null)).Bounded();
+
+        Assert.Equal(ArrivalOutcomeKind.Cancelled, cancelled.Kind);
+        Assert.Equal(ArrivalOutcomeKind.Cancelled, late.Kind);
+        Assert.Equal(0, (await _client.GetBarrier(name, 2).GetStatusAsync().Bounded()).Waiting);
+    }
+
+    [Theory]
+    [InlineData(ParticipantLossPolicy.Evict)]
+    [InlineData(ParticipantLossPolicy.Break)]
+    public async Task ShardGrain_ParticipantThatStopsPolling_IsLostAtItsShardByItsPolicy(ParticipantLossPolicy policy)
+    {
+        var lease = TimeSpan.FromSeconds(1);
+        var name = TestBounds.UniqueName("shard-silent");
+        var shard = _client.GetGrain<IBarrierShardGrain>($"0/{name}");
+        var silent = new ArrivalRequest(ArrivalId.New(), 3, null, TimeSpan.FromMilliseconds(100), null)
+        {
+            Participant = "silent",
+            Lease = lease,
+            OnParticipantLost = policy,
+        };
+        var watcher = _client.GetBarrier(name, 3);
+        var other = Tiered(_client, name, 3, shards: 1, participant: "other", policy).WaitAsync();
+
+        var first = await shard.WaitAsync(silent).Bounded();
+        await watcher.WaitForWaitingAsync(2);
+        var stopped = Stopwatch.GetTimestamp();
+
+        // It never polls again. Evict: it leaves and the other keeps waiting; Break: the barrier breaks naming it.
+        var status = await watcher.WaitForStatusAsync(s => s.Waiting < 2 || s.IsBroken, TestBounds.Default);
+        var detected = Stopwatch.GetElapsedTime(stopped);
+        output.WriteLine($"{policy}: acted on {detected.TotalSeconds:F2}s after the last poll (lease {lease.TotalSeconds}s)");
+        Assert.InRange(detected, lease / 3, (2 * lease) + TimeSpan.FromMilliseconds(500));
+        var answer = await shard.WaitAsync(silent with { Incarnation = first.Incarnation }).Bounded();
+        if (policy == ParticipantLossPolicy.Evict)
+        {
+            Assert.Equal(ArrivalOutcomeKind.Evicted, answer.Kind);
+            Assert.Equal(["other"], status.Waiters.Select(w => w.Participant));
+            Assert.False(other.IsCompleted);
+            await watcher.AbortAsync().Bounded();
+            await Assert.ThrowsAsync<BrokenBarrierException>(() => other).Bounded();
+        }
+        else
+        {
+            Assert.Equal(ArrivalOutcomeKind.Broken, answer.Kind);
+            Assert.Equal(["silent"], answer.LostParticipants);
+            Assert.Equal(["silent"], status.LostParticipants);
+            var thrown = await Assert.ThrowsAsync<BrokenBarrierException>(() => other).Bounded();
+            Assert.Equal(["silent"], thrown.LostParticipants);
+        }
+    }
+
+    [Fact]
     public async Task WaitAsync_ShardSiloKilled_ParticipantsReattachToTheNextActivationAndAreNeverCountedTwice()
     {
         // A lease far longer than the test, so only the shard's next activation can drop the dead one's arrival.
