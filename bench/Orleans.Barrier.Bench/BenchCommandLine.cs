@@ -35,7 +35,7 @@ internal static class BenchCommandLine
 
     private static readonly Option<ParticipantMode> Participants = new("--participants")
     {
-        Description = "client: tasks sharing one external client over loopback. grain: grains co-hosted on the silos.",
+        Description = "client: tasks on the external clients over loopback (participant i on client i mod --clients). grain: grains co-hosted on the silos.",
         DefaultValueFactory = _ => ParticipantMode.Client,
     };
 
@@ -44,6 +44,21 @@ internal static class BenchCommandLine
         Description = "Silos in the embedded cluster.",
         HelpName = "N",
         DefaultValueFactory = _ => 1,
+    };
+
+    private static readonly Option<int> Clients = new("--clients")
+    {
+        Description = "External clients in the embedded cluster, each with its own connections to every silo's gateway, as if K client processes; "
+            + "participant i of a round uses client i mod K (--participants client). The other sections use the first.",
+        HelpName = "K",
+        DefaultValueFactory = _ => 1,
+    };
+
+    private static readonly Option<int?> Shards = new("--shards")
+    {
+        HelpName = "N",
+        Description = $"Shard grains of our tiered barrier (BarrierOptions.Shards), 1 to {BarrierOptions.MaxShards}; needs --topology tiered. "
+            + "Default: the library's choice, one per 256 parties, at least 2.",
     };
 
     private static readonly Option<double?> WarmUp = new("--warm-up")
@@ -107,10 +122,10 @@ internal static class BenchCommandLine
     {
         var command = new RootCommand(
             "Orleans.Barrier bench: phase latency and throughput of our barrier next to the floor (N trivial calls into one grain) and a naive "
-            + "one-grain barrier, interleaved round by round in one process (embedded silo, external client over loopback); memory per "
+            + "one-grain barrier, interleaved round by round in one process (embedded silos, external clients over loopback); memory per "
             + "waiter, allocations per arrival, memory after a sustained run, CPU of idle waiters. Progress goes to stderr, the table to stdout.")
         {
-            Quick, Parties, Topologies, Rows, Participants, Silos, WarmUp, Rounds, ArrivalsPerRound, MinPhases, MaxPhases,
+            Quick, Parties, Topologies, Rows, Participants, Silos, Clients, Shards, WarmUp, Rounds, ArrivalsPerRound, MinPhases, MaxPhases,
             MemoryWaiters, Sustain, IdleWaiters, IdleWindow, RoundTimeout, Json, Verbose,
         };
         command.Validators.Add(Validate);
@@ -136,6 +151,8 @@ internal static class BenchCommandLine
             Rows = new HashSet<string>(result.GetValue(Rows) is { Length: > 0 } rows ? rows : ["floor", "naive", "ours", "coalesced"], StringComparer.Ordinal),
             Participants = result.GetValue(Participants),
             Silos = result.GetValue(Silos),
+            Clients = result.GetValue(Clients),
+            Shards = result.GetValue(Shards),
             WarmUp = TimeSpan.FromSeconds(Pick(result.GetValue(WarmUp), 5, 2)),
             Rounds = Pick(result.GetValue(Rounds), 5, 2),
             ArrivalsPerRound = Pick(result.GetValue(ArrivalsPerRound), 20_000, 3_000),
@@ -150,17 +167,40 @@ internal static class BenchCommandLine
         };
     }
 
+    /// <summary>The option's value if it was given and parsed. A value that is not a number makes GetValue throw; the
+    /// parser reports it as an error of its own, so the range checks skip it.</summary>
+    private static bool TryGetGiven<T>(CommandResult result, Option<T> option, out T value)
+    {
+        value = default!;
+        if (result.GetResult(option) is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            value = result.GetValue(option)!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private static void Validate(CommandResult result)
     {
         void AtLeast<T>(Option<T> option, double min, Func<T, double?> value)
         {
-            if (result.GetResult(option) is not null && value(result.GetValue(option)!) is { } v && v < min)
+            if (TryGetGiven(result, option, out var given) && value(given) is { } v && v < min)
             {
                 result.AddError($"{option.Name} must be at least {min.ToString(CultureInfo.InvariantCulture)}.");
             }
         }
 
         AtLeast(Silos, 1, v => v);
+        AtLeast(Clients, 1, v => v);
+        AtLeast(Shards, 1, v => v);
         AtLeast(WarmUp, 0, v => v);
         AtLeast(Rounds, 1, v => v);
         AtLeast(ArrivalsPerRound, 1, v => v);
@@ -171,9 +211,20 @@ internal static class BenchCommandLine
         AtLeast(IdleWaiters, 0, v => v);
         AtLeast(IdleWindow, 0.1, v => v);
         AtLeast(RoundTimeout, 1, v => v);
-        if (result.GetValue(MinPhases) is { } min && result.GetValue(MaxPhases) is { } max && min > max)
+        if (TryGetGiven(result, MinPhases, out var min) && TryGetGiven(result, MaxPhases, out var max) && min > max)
         {
             result.AddError("--min-phases must not exceed --max-phases.");
+        }
+
+        if (TryGetGiven(result, Shards, out var shards) && shards > BarrierOptions.MaxShards)
+        {
+            result.AddError($"{Shards.Name} must be at most {BarrierOptions.MaxShards}.");
+        }
+
+        // Only a tiered handle has shards: without one, --shards would change nothing and say nothing.
+        if (result.GetResult(Shards) is not null && result.GetValue(Topologies)?.Contains(BarrierTopology.Tiered) != true)
+        {
+            result.AddError($"{Shards.Name} needs --topology tiered.");
         }
     }
 

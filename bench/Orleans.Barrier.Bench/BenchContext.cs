@@ -10,6 +10,7 @@ internal sealed class BenchContext(BenchCluster cluster, BenchSettings settings,
 {
     public BenchCluster Cluster => cluster;
 
+    /// <summary>The first external client, which every section but the latency rounds uses.</summary>
     public IClusterClient Client => cluster.Client;
 
     public BenchSettings Settings => settings;
@@ -38,7 +39,7 @@ internal sealed class BenchContext(BenchCluster cluster, BenchSettings settings,
         }
     }
 
-    public PhaseRoundRunner Rounds { get; } = new(cluster.Client, settings.Participants, settings.RoundTimeout);
+    public PhaseRoundRunner Rounds { get; } = new(cluster.Clients, settings.Participants, settings.RoundTimeout);
 
     /// <summary>Polls <paramref name="count"/> until it reaches <paramref name="expected"/>, bounded, so a measurement starts from the state it names.</summary>
     public static async Task WaitUntilAsync(Func<Task<int>> count, int expected, string what, CancellationToken cancellationToken)

@@ -24,9 +24,9 @@ internal static class BenchRunner
         var report = new BenchReport { Machine = machine, Setup = null! };
         try
         {
-            progress.Report($"starting {settings.Silos} silo(s) and an external client in this process");
-            await using var cluster = await BenchCluster.StartAsync(settings.Silos, verbose ? LogLevel.Information : LogLevel.Warning);
-            var (ours, skipped) = AcceptedTopologies(cluster.Client, settings.Topologies);
+            progress.Report($"starting {settings.Silos} silo(s) and {ExternalClients(settings.Clients)} in this process");
+            await using var cluster = await BenchCluster.StartAsync(settings.Silos, settings.Clients, verbose ? LogLevel.Information : LogLevel.Warning);
+            var (ours, skipped) = AcceptedTopologies(cluster.Client, settings.Topologies, settings.Shards);
             foreach (var refused in skipped)
             {
                 progress.Report($"topology {refused} skipped: {RefusalOf(cluster.Client, refused)}");
@@ -37,6 +37,8 @@ internal static class BenchRunner
             report.Setup = new SetupInfo(
                 settings.Participants.ToString(),
                 settings.Silos,
+                settings.Clients,
+                settings.Shards,
                 "AddBarriers() defaults: in-memory storage",
                 cluster.ClientResponseTimeout.TotalSeconds,
                 context.PollInterval.TotalSeconds,
@@ -102,7 +104,7 @@ internal static class BenchRunner
     }
 
     /// <summary>Our barrier once per topology that <c>GetBarrier</c> accepts today; the refused ones are reported, not run.</summary>
-    private static (List<Scenario> Accepted, List<BarrierTopology> Refused) AcceptedTopologies(IClusterClient client, IReadOnlyList<BarrierTopology> topologies)
+    private static (List<Scenario> Accepted, List<BarrierTopology> Refused) AcceptedTopologies(IClusterClient client, IReadOnlyList<BarrierTopology> topologies, int? shards)
     {
         var accepted = new List<Scenario>();
         var refused = new List<BarrierTopology>();
@@ -110,12 +112,14 @@ internal static class BenchRunner
         {
             if (RefusalOf(client, topology) is null)
             {
-                accepted.Add(Scenario.Barrier(topology, coalesced: false));
+                // Only a tiered handle has shards; the others' rows keep null, so nothing suggests they used any.
+                var topologyShards = topology == BarrierTopology.Tiered ? shards : null;
+                accepted.Add(Scenario.Barrier(topology, coalesced: false, topologyShards));
 
                 // A tiered handle's waits coalesce at their shard, whatever CoalesceArrivals says: one row.
                 if (topology != BarrierTopology.Tiered)
                 {
-                    accepted.Add(Scenario.Barrier(topology, coalesced: true));
+                    accepted.Add(Scenario.Barrier(topology, coalesced: true, topologyShards));
                 }
             }
             else
@@ -151,9 +155,13 @@ internal static class BenchRunner
             + $"{(machine.ServerGc ? "server" : "workstation")} GC{(machine.ConcurrentGc ? ", concurrent" : string.Empty)}{(machine.DynamicGcAdaptation ? ", DATAS" : string.Empty)}, "
             + $"{(machine.OptimizedBuild ? "Release" : "NOT Release")} build, load average {machine.LoadAverageAtStart ?? "unknown"}");
         output.WriteLine(
-            $"One process: {setup.Silos} silo(s) and an external client over loopback; participants: {setup.Participants}; storage: {setup.Storage}; "
+            $"One process: {setup.Silos} silo(s) and {ExternalClients(setup.Clients)} over loopback; participants: {setup.Participants}; "
+            + $"{(setup.Shards is { } shards ? $"tiered shards: {shards}; " : string.Empty)}storage: {setup.Storage}; "
             + $"client response timeout {setup.ClientResponseTimeoutSeconds:F0}s, poll re-issue every {setup.PollIntervalSeconds:F0}s, "
             + $"lease {setup.DefaultLeaseSeconds:F0}s, result retention {setup.ResultRetentionSeconds:F0}s.");
         output.WriteLine();
     }
+
+    /// <summary>"an external client", or "3 external clients".</summary>
+    private static string ExternalClients(int count) => count == 1 ? "an external client" : $"{count} external clients";
 }

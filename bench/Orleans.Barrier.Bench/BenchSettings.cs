@@ -18,6 +18,12 @@ internal sealed record BenchSettings
     /// <summary>Silos in the embedded cluster.</summary>
     public required int Silos { get; init; }
 
+    /// <summary>External clients in the embedded cluster, as if separate processes; client participants are spread over them round-robin.</summary>
+    public required int Clients { get; init; }
+
+    /// <summary>The shard count of our tiered barrier's handles (<see cref="BarrierOptions.Shards"/>); null leaves it to the library.</summary>
+    public int? Shards { get; init; }
+
     /// <summary>How long every scenario runs, unmeasured, before the first measured round, so the JIT has settled.</summary>
     public required TimeSpan WarmUp { get; init; }
 

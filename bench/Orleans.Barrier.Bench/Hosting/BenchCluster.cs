@@ -10,8 +10,9 @@ using Orleans.Hosting;
 namespace Orleans.Barrier.Bench.Hosting;
 
 /// <summary>
-/// Silos and one external client, each in a generic host of its own, all in this process: the client reaches the
-/// silos' gateways over loopback TCP exactly as a client in another process would, with every message serialized.
+/// Silos and external clients, each in a generic host of its own, all in this process: a client reaches the silos'
+/// gateways over loopback TCP exactly as a client in another process would, with every message serialized, and
+/// several clients have their own connections and client ids as several client processes would.
 /// Default settings throughout (AddBarriers() with its in-memory storage, default response timeout), because the
 /// defaults are what users get.
 /// </summary>
@@ -22,23 +23,27 @@ internal sealed class BenchCluster : IAsyncDisposable
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
     private readonly List<IHost> _silos = [];
-    private IHost? _client;
+    private readonly List<IHost> _clientHosts = [];
+    private readonly List<IClusterClient> _clients = [];
 
     private BenchCluster()
     {
     }
 
-    /// <summary>The external client: the participants' grain factory in client mode.</summary>
-    public IClusterClient Client => _client?.Services.GetRequiredService<IClusterClient>()
-        ?? throw new InvalidOperationException("The cluster has not started.");
+    /// <summary>The external clients, in start order: the participants' grain factories in client mode.</summary>
+    public IReadOnlyList<IClusterClient> Clients => _clients.Count > 0 ? _clients : throw new InvalidOperationException("The cluster has not started.");
+
+    /// <summary>The first external client: the one for everything but the participants of the latency rounds.</summary>
+    public IClusterClient Client => Clients[0];
 
     /// <summary>The barrier settings the silos run with.</summary>
     public BarrierHostOptions BarrierOptions => _silos[0].Services.GetRequiredService<IOptions<BarrierHostOptions>>().Value;
 
     /// <summary>The client's response timeout, which sets how long the barrier holds each of its polls.</summary>
-    public TimeSpan ClientResponseTimeout => _client!.Services.GetRequiredService<IOptions<ClientMessagingOptions>>().Value.ResponseTimeout;
+    public TimeSpan ClientResponseTimeout => _clientHosts[0].Services.GetRequiredService<IOptions<ClientMessagingOptions>>().Value.ResponseTimeout;
 
-    public static async Task<BenchCluster> StartAsync(int siloCount, LogLevel logLevel)
+    /// <summary>Starts <paramref name="siloCount"/> silos, then <paramref name="clientCount"/> clients, each connected to every silo's gateway.</summary>
+    public static async Task<BenchCluster> StartAsync(int siloCount, int clientCount, LogLevel logLevel)
     {
         var cluster = new BenchCluster();
         try
@@ -59,8 +64,16 @@ internal sealed class BenchCluster : IAsyncDisposable
                 gateways.Add(new IPEndPoint(IPAddress.Loopback, gatewayPort));
             }
 
-            cluster._client = BuildClient(gateways, logLevel);
-            await cluster._client.StartAsync();
+            for (var i = 0; i < clientCount; i++)
+            {
+                var client = BuildClient(gateways, logLevel);
+
+                // Listed before it starts, so a client that fails to connect is still stopped and disposed.
+                cluster._clientHosts.Add(client);
+                await client.StartAsync();
+                cluster._clients.Add(client.Services.GetRequiredService<IClusterClient>());
+            }
+
             return cluster;
         }
         catch
@@ -73,11 +86,13 @@ internal sealed class BenchCluster : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        if (_client is not null)
+        _clients.Clear();
+        for (var i = _clientHosts.Count - 1; i >= 0; i--)
         {
-            await StopAsync(_client);
-            _client = null;
+            await StopAsync(_clientHosts[i]);
         }
+
+        _clientHosts.Clear();
 
         for (var i = _silos.Count - 1; i >= 0; i--)
         {

@@ -8,7 +8,10 @@ namespace Orleans.Barrier.Bench.Measurement;
 /// Runs one round of one scenario: N participants running free for K phases, every arrival and release
 /// timestamped on the participant's side, then checks that each phase released everyone with distinct indices.
 /// </summary>
-internal sealed class PhaseRoundRunner(IClusterClient client, ParticipantMode mode, TimeSpan timeout)
+/// <param name="clients">The external clients: client participant i uses client i mod their count; the first calls the participant grains.</param>
+/// <param name="mode">Who the participants are.</param>
+/// <param name="timeout">The longest one round may take.</param>
+internal sealed class PhaseRoundRunner(IReadOnlyList<IClusterClient> clients, ParticipantMode mode, TimeSpan timeout)
 {
     /// <param name="scenario">What the participants do.</param>
     /// <param name="parties">How many participants.</param>
@@ -18,7 +21,7 @@ internal sealed class PhaseRoundRunner(IClusterClient client, ParticipantMode mo
     public async Task<RoundMeasurement> RunAsync(Scenario scenario, int parties, int phases, CancellationToken cancellationToken, string? key = null)
     {
         var rendezvous = scenario.Kind == ScenarioKind.Floor ? LocalRendezvous.Open(parties) : Guid.Empty;
-        var run = new PhaseRun(scenario.Kind, scenario.Topology, key ?? scenario.KeyFor(parties), parties, phases, rendezvous) { Coalesced = scenario.Coalesced };
+        var run = new PhaseRun(scenario.Kind, scenario.Topology, key ?? scenario.KeyFor(parties), parties, phases, rendezvous) { Coalesced = scenario.Coalesced, Shards = scenario.Shards };
         try
         {
             // Phase-major, so a phase's timestamps are contiguous when it is analysed.
@@ -63,10 +66,11 @@ internal sealed class PhaseRoundRunner(IClusterClient client, ParticipantMode mo
     private async Task RunClientTasksAsync(PhaseRun run, long[] arrived, long[] released, int[] indices)
     {
         // Made before the first arrival so the round times participating, not setting up.
+        // Spread the same way for every scenario, so each sees the same clients' connections and coalescing.
         var participants = new IPhaseParticipant[run.Parties];
         for (var i = 0; i < participants.Length; i++)
         {
-            participants[i] = PhaseParticipants.Create(client, run);
+            participants[i] = PhaseParticipants.Create(clients[i % clients.Count], run);
         }
 
         var loops = new Task[run.Parties];
@@ -83,7 +87,7 @@ internal sealed class PhaseRoundRunner(IClusterClient client, ParticipantMode mo
         var calls = new Task<ParticipantTimeline>[run.Parties];
         for (var i = 0; i < calls.Length; i++)
         {
-            calls[i] = client.GetGrain<IParticipantGrain>(i).RunAsync(run);
+            calls[i] = clients[0].GetGrain<IParticipantGrain>(i).RunAsync(run);
         }
 
         var timelines = await Task.WhenAll(calls);

@@ -4,6 +4,8 @@ namespace Orleans.Barrier.Bench.Reporting;
 internal sealed record SetupInfo(
     string Participants,
     int Silos,
+    int Clients,
+    int? Shards,
     string Storage,
     double ClientResponseTimeoutSeconds,
     double PollIntervalSeconds,

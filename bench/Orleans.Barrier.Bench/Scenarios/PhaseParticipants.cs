@@ -9,7 +9,7 @@ internal static class PhaseParticipants
     {
         ScenarioKind.Floor => new FloorParticipant(factory.GetGrain<IFloorGrain>(run.Key), LocalRendezvous.Find(run.Rendezvous)),
         ScenarioKind.NaiveBarrier => new NaiveBarrierParticipant(factory.GetGrain<INaiveBarrierGrain>(run.Key), run.Parties),
-        _ => new BarrierParticipant(factory.GetBarrier(run.Key, new BarrierOptions { Parties = run.Parties, Topology = run.Topology, CoalesceArrivals = run.Coalesced })),
+        _ => new BarrierParticipant(factory.GetBarrier(run.Key, new BarrierOptions { Parties = run.Parties, Topology = run.Topology, CoalesceArrivals = run.Coalesced, Shards = run.Shards })),
     };
 
     private sealed class FloorParticipant(IFloorGrain grain, LocalRendezvous rendezvous) : IPhaseParticipant

@@ -20,4 +20,8 @@ internal sealed record PhaseRun(
     /// <summary>Whether our barrier's client participants coalesce their arrivals.</summary>
     [Id(6)]
     public bool Coalesced { get; init; }
+
+    /// <summary>The shard count of our tiered barrier's handles (<see cref="BarrierOptions.Shards"/>); null leaves it to the library.</summary>
+    [Id(7)]
+    public int? Shards { get; init; }
 }

@@ -4,7 +4,8 @@ namespace Orleans.Barrier.Bench.Scenarios;
 /// <param name="Kind">What each participant does per phase.</param>
 /// <param name="Topology">Our barrier's topology; meaningless for the references.</param>
 /// <param name="Coalesced">Our barrier with the client's arrivals coalesced (<see cref="BarrierOptions.CoalesceArrivals"/>); meaningless for the references.</param>
-internal sealed record Scenario(ScenarioKind Kind, BarrierTopology Topology = BarrierTopology.SingleGrain, bool Coalesced = false)
+/// <param name="Shards">Our tiered barrier's shard count (<see cref="BarrierOptions.Shards"/>); null leaves it to the library, and it is null for the rest.</param>
+internal sealed record Scenario(ScenarioKind Kind, BarrierTopology Topology = BarrierTopology.SingleGrain, bool Coalesced = false, int? Shards = null)
 {
     public static readonly Scenario Floor = new(ScenarioKind.Floor);
 
@@ -29,8 +30,8 @@ internal sealed record Scenario(ScenarioKind Kind, BarrierTopology Topology = Ba
         _ => $"bench-{Topology}-{(Coalesced ? "coalesced-" : "")}{parties}",
     };
 
-    public static Scenario Barrier(BarrierTopology topology, bool coalesced) => new(ScenarioKind.Barrier, topology, coalesced);
+    public static Scenario Barrier(BarrierTopology topology, bool coalesced, int? shards) => new(ScenarioKind.Barrier, topology, coalesced, shards);
 
     /// <summary>Options for our barrier in this scenario with <paramref name="parties"/> parties.</summary>
-    public BarrierOptions OptionsFor(int parties) => new() { Parties = parties, Topology = Topology, CoalesceArrivals = Coalesced };
+    public BarrierOptions OptionsFor(int parties) => new() { Parties = parties, Topology = Topology, CoalesceArrivals = Coalesced, Shards = Shards };
 }

@@ -163,6 +163,6 @@ internal static class LatencySection
     }
 
     private static string Describe(BenchContext context) => context.Settings.Participants == ParticipantMode.Client
-        ? $"client tasks sharing one external client over loopback, {context.Settings.Silos} silo(s)"
+        ? $"client tasks {(context.Settings.Clients == 1 ? "sharing one external client" : $"spread over {context.Settings.Clients} external clients")} over loopback, {context.Settings.Silos} silo(s)"
         : $"participant grains co-hosted on {context.Settings.Silos} silo(s)";
 }
