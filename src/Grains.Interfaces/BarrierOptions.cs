@@ -31,8 +31,9 @@ public sealed record BarrierOptions
     /// <summary>
     /// How this handle's arrivals reach the barrier: at the barrier grain itself (<see cref="BarrierTopology.SingleGrain"/>)
     /// or through shard grains spread over the silos (<see cref="BarrierTopology.Tiered"/>), which coalesce the waits of
-    /// participants from any process. <see cref="BarrierTopology.Auto"/> is the single grain. Handles with different
-    /// topologies may share one barrier: its rules live in the barrier grain either way.
+    /// participants from any process. Handles with different topologies may share one barrier: its rules live in the
+    /// barrier grain either way. <see cref="BarrierTopology.Auto"/> is the single grain unless this handle does not
+    /// coalesce and the barrier has 16,384 parties or more.
     /// </summary>
     public BarrierTopology Topology { get; init; } = BarrierTopology.Auto;
 

@@ -5,7 +5,11 @@ namespace Orleans.Barrier;
 [Alias("Orleans.Barrier.BarrierTopology")]
 public enum BarrierTopology
 {
-    /// <summary>Let the barrier choose. Today that is always <see cref="SingleGrain"/>: see the README's Performance section for where tiers pay off.</summary>
+    /// <summary>
+    /// Let the barrier choose: <see cref="SingleGrain"/>, except for a handle that does not coalesce its process's
+    /// arrivals (<see cref="BarrierOptions.CoalesceArrivals"/> = false) on a barrier of 16,384 parties or more, which is
+    /// <see cref="Tiered"/> (the README's Performance section has the measurements).
+    /// </summary>
     Auto,
 
     /// <summary>One grain counts every arrival.</summary>

@@ -262,7 +262,7 @@ public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper
         var lease = TimeSpan.FromSeconds(60);
         await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 3);
         await using var client = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
-        var (name, shardSilo) = await FindShardAwayFromItsRootAsync(client.Client, cluster.Cluster);
+        var (name, shardSilo) = await FindShardAwayFromItsRootAsync(client.Client, cluster.Cluster, parties: 4);
         IDistributedBarrier Handle() => client.Client.GetBarrier(name, new BarrierOptions { Parties = 4, Topology = BarrierTopology.Tiered, Shards = 1, LeaseDuration = lease });
         var watcher = client.Client.GetBarrier(name, 4);
         var first = Handle().WaitAsync();
@@ -291,20 +291,48 @@ public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper
         Assert.False(after.IsBroken);
     }
 
+    [Fact]
+    public async Task WaitAsync_ShardSiloShutDown_ParticipantsMoveToTheNextActivationAndTheBarrierIsNotBroken()
+    {
+        // A short lease with the Break policy: a shard that left without withdrawing its participants, or that they
+        // could not follow, would break the barrier within seconds.
+        var lease = TimeSpan.FromSeconds(2);
+        await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 3);
+        await using var client = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
+        var (name, shardSilo) = await FindShardAwayFromItsRootAsync(client.Client, cluster.Cluster, parties: 3);
+        IDistributedBarrier Handle() => client.Client.GetBarrier(name, new BarrierOptions { Parties = 3, Topology = BarrierTopology.Tiered, Shards = 1, LeaseDuration = lease });
+        var watcher = client.Client.GetBarrier(name, 3);
+        var first = Handle().WaitAsync();
+        var second = Handle().WaitAsync();
+        await watcher.WaitForWaitingAsync(2);
+
+        var stoppedAt = DateTimeOffset.UtcNow;
+        await cluster.Cluster.StopSiloAsync(shardSilo).WaitAsync(TimeSpan.FromSeconds(60));
+        var moved = await watcher.WaitForStatusAsync(s => s.IsBroken || (s.Waiting == 2 && s.Waiters.All(w => w.ArrivedAt > stoppedAt)), TimeSpan.FromSeconds(30), throughFailures: true);
+
+        output.WriteLine($"moved {(moved.Waiters.Select(w => w.ArrivedAt).DefaultIfEmpty(stoppedAt).Max() - stoppedAt).TotalSeconds:F2}s after the shutdown began");
+        Assert.False(moved.IsBroken, $"Broken: {moved.BrokenReason} ({string.Join(", ", moved.LostParticipants)})");
+        await Task.Delay(2 * lease);
+        Assert.False((await watcher.GetStatusAsync().Bounded()).IsBroken);
+        var last = await watcher.WaitAsync().Bounded();
+        int[] indices = [await first.Bounded(), await second.Bounded(), last];
+        Assert.Equal([0, 1, 2], indices.Order());
+    }
+
     /// <summary>Finds a barrier whose only shard runs on a secondary silo (killable) and whose root does not.</summary>
-    private static async Task<(string Name, SiloHandle ShardSilo)> FindShardAwayFromItsRootAsync(IClusterClient client, TestCluster cluster)
+    private static async Task<(string Name, SiloHandle ShardSilo)> FindShardAwayFromItsRootAsync(IClusterClient client, TestCluster cluster, int parties)
     {
         var management = client.GetGrain<IManagementGrain>(0);
         var searching = Stopwatch.StartNew();
         while (searching.Elapsed < TimeSpan.FromSeconds(30))
         {
-            var name = TestBounds.UniqueName("shard-killed");
+            var name = TestBounds.UniqueName("shard-moved");
             var shard = client.GetGrain<IBarrierShardGrain>($"0/{name}");
 
             // A cancellation of an arrival nobody made activates the shard and changes nothing.
-            await shard.CancelAsync(ArrivalId.New(), 4).Bounded();
+            await shard.CancelAsync(ArrivalId.New(), parties).Bounded();
             var shardAt = (await management.GetActivationAddress(shard).AsTask().Bounded())?.ToString();
-            var rootAt = (await client.GetBarrier(name, 4).GetStatusAsync().Bounded()).HostSilo;
+            var rootAt = (await client.GetBarrier(name, parties).GetStatusAsync().Bounded()).HostSilo;
             if (cluster.SecondarySilos.FirstOrDefault(s => s.SiloAddress.ToString() == shardAt) is { } secondary && rootAt != shardAt)
             {
                 return (name, secondary);

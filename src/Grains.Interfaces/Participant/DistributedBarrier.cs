@@ -28,7 +28,7 @@ internal sealed class DistributedBarrier : IDistributedBarrier
         _factory = factory;
         _options = options;
         Name = name;
-        if (options.Topology == BarrierTopology.Tiered)
+        if (BarrierShards.IsTiered(options))
         {
             _shard = BarrierShards.Next(options.Shards ?? BarrierShards.DefaultCount(options.Parties));
         }
