@@ -59,6 +59,9 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     private Dictionary<ArrivalId, Task<ArrivalOutcome>> _finishedBefore = [];
     private DateTimeOffset _generationStarted;
 
+    // A generation holds at most this many: two parties' worth (as the barrier grain keeps), at least 1,024.
+    private int _maxRemembered = BarrierStateMachine.MinRemembered;
+
     private IGrainTimer? _timer;
     private DateTimeOffset? _timerArmedFor;
     private GrainId? _caller;
@@ -219,6 +222,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     {
         var name = request.Participant ?? CallerName() ?? "unknown";
         var key = new CoalescerKey(request.Parties, request.Lease, request.OnParticipantLost);
+        _maxRemembered = Math.Max(_maxRemembered, (int)Math.Min(2L * request.Parties, int.MaxValue));
         var member = new ShardMember(request.Id, name, lease, request.OnParticipantLost);
         _waiting.Add(request.Id, member);
         member.Arrival = CoalescerFor(key).Join(name, request.Timeout);
@@ -307,7 +311,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     private void Remember(ArrivalId arrival, Task<ArrivalOutcome> outcome)
     {
         var now = _time.GetUtcNow();
-        if (_finished.Count >= Math.Max(2 * _waiting.Count, BarrierStateMachine.MinRemembered) || now - _generationStarted > _options.ResultRetention)
+        if (_finished.Count >= _maxRemembered || now - _generationStarted > _options.ResultRetention)
         {
             _finishedBefore = _finished;
             _finished = [];
