@@ -1,12 +1,22 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Net;
 
 namespace Orleans.Barrier.Bench;
 
 /// <summary>The bench's options. Every option left out takes the full run's default, or <c>--quick</c>'s.</summary>
 internal static class BenchCommandLine
 {
+    /// <summary>The hidden command a client process of <c>--processes</c> runs: <c>worker --gateways A:P,... [--verbose]</c>.</summary>
+    public const string WorkerCommandName = "worker";
+
+    /// <summary>The worker's option naming the silos' gateways.</summary>
+    public const string GatewaysOptionName = "--gateways";
+
+    /// <summary>Also print the Orleans runtime's information log lines; the bench's and the worker's alike.</summary>
+    public const string VerboseOptionName = "--verbose";
+
     private static readonly Option<bool> Quick = new("--quick")
     {
         Description = "A smoke run (< 2 min): N up to 1024, 2 rounds, short sustained and idle windows. Its numbers are not a measurement.",
@@ -52,6 +62,14 @@ internal static class BenchCommandLine
             + "participant i of a round uses client i mod K (--participants client). The other sections use the first.",
         HelpName = "K",
         DefaultValueFactory = _ => 1,
+    };
+
+    private static readonly Option<int?> Processes = new("--processes")
+    {
+        HelpName = "K",
+        Description = "Run the latency rounds' participants in K client processes (this program again, each with its own Orleans client, GC and thread pool), "
+            + "a round's participants split evenly over them; needs --participants client. The floor stays in this process (its rendezvous costs no message only "
+            + "within one), and so do the other sections. Default: off, every participant in this process.",
     };
 
     private static readonly Option<int?> Shards = new("--shards")
@@ -116,20 +134,42 @@ internal static class BenchCommandLine
 
     private static readonly Option<string?> Json = new("--json") { Description = "Also write the results as JSON to this file.", HelpName = "PATH" };
 
-    private static readonly Option<bool> Verbose = new("--verbose") { Description = "Also print the Orleans runtime's information log lines (stderr)." };
+    private static readonly Option<bool> Verbose = new(VerboseOptionName) { Description = "Also print the Orleans runtime's information log lines (stderr)." };
 
-    public static RootCommand Create(Func<BenchSettings, bool, CancellationToken, Task<int>> run)
+    private static readonly Option<IPEndPoint[]?> WorkerGateways = new(GatewaysOptionName)
+    {
+        Description = "The silos' gateways to connect to, comma-separated.",
+        HelpName = "ADDRESS:PORT,...",
+        Required = true,
+        CustomParser = result => ParseList(result, IPEndPoint.Parse, _ => true, "a gateway's address:port"),
+    };
+
+    private static readonly Option<bool> WorkerVerbose = new(VerboseOptionName) { Description = "Also print the Orleans client's information log lines (stderr)." };
+
+    /// <summary>The bench's command line.</summary>
+    /// <param name="run">A bench run: the settings, whether verbose.</param>
+    /// <param name="work">A client process of <c>--processes</c> (the hidden worker command): its gateways, whether verbose.</param>
+    public static RootCommand Create(Func<BenchSettings, bool, CancellationToken, Task<int>> run, Func<IReadOnlyList<IPEndPoint>, bool, CancellationToken, Task<int>> work)
     {
         var command = new RootCommand(
             "Orleans.Barrier bench: phase latency and throughput of our barrier next to the floor (N trivial calls into one grain) and a naive "
             + "one-grain barrier, interleaved round by round in one process (embedded silos, external clients over loopback); memory per "
             + "waiter, allocations per arrival, memory after a sustained run, CPU of idle waiters. Progress goes to stderr, the table to stdout.")
         {
-            Quick, Parties, Topologies, Rows, Participants, Silos, Clients, Shards, WarmUp, Rounds, ArrivalsPerRound, MinPhases, MaxPhases,
+            Quick, Parties, Topologies, Rows, Participants, Silos, Clients, Processes, Shards, WarmUp, Rounds, ArrivalsPerRound, MinPhases, MaxPhases,
             MemoryWaiters, Sustain, IdleWaiters, IdleWindow, RoundTimeout, Json, Verbose,
         };
         command.Validators.Add(Validate);
         command.SetAction((result, cancellationToken) => run(ToSettings(result), result.GetValue(Verbose), cancellationToken));
+
+        // Started by the bench itself (Processes.ClientProcess), never by a user: hidden from --help.
+        var worker = new Command(WorkerCommandName, "A client process of --processes: connects to the gateways, then runs the rounds it reads on stdin.")
+        {
+            WorkerGateways, WorkerVerbose,
+        };
+        worker.Hidden = true;
+        worker.SetAction((result, cancellationToken) => work(result.GetValue(WorkerGateways)!, result.GetValue(WorkerVerbose), cancellationToken));
+        command.Subcommands.Add(worker);
         return command;
     }
 
@@ -152,6 +192,7 @@ internal static class BenchCommandLine
             Participants = result.GetValue(Participants),
             Silos = result.GetValue(Silos),
             Clients = result.GetValue(Clients),
+            Processes = result.GetValue(Processes) ?? 0,
             Shards = result.GetValue(Shards),
             WarmUp = TimeSpan.FromSeconds(Pick(result.GetValue(WarmUp), 5, 2)),
             Rounds = Pick(result.GetValue(Rounds), 5, 2),
@@ -200,6 +241,7 @@ internal static class BenchCommandLine
 
         AtLeast(Silos, 1, v => v);
         AtLeast(Clients, 1, v => v);
+        AtLeast(Processes, 1, v => v);
         AtLeast(Shards, 1, v => v);
         AtLeast(WarmUp, 0, v => v);
         AtLeast(Rounds, 1, v => v);
@@ -214,6 +256,12 @@ internal static class BenchCommandLine
         if (TryGetGiven(result, MinPhases, out var min) && TryGetGiven(result, MaxPhases, out var max) && min > max)
         {
             result.AddError("--min-phases must not exceed --max-phases.");
+        }
+
+        // A participant grain lives on a silo, and every silo is in this process.
+        if (result.GetResult(Processes) is not null && result.GetValue(Participants) != ParticipantMode.Client)
+        {
+            result.AddError($"{Processes.Name} needs --participants client.");
         }
 
         if (TryGetGiven(result, Shards, out var shards) && shards > BarrierOptions.MaxShards)

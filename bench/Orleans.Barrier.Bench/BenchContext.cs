@@ -1,12 +1,14 @@
 using Orleans.Barrier.Bench.Hosting;
 using Orleans.Barrier.Bench.Measurement;
+using Orleans.Barrier.Bench.Processes;
 using Orleans.Barrier.Bench.Reporting;
 using Orleans.Barrier.Bench.Scenarios;
 
 namespace Orleans.Barrier.Bench;
 
 /// <summary>What every section of a run shares: the cluster, the settings, where progress and results go.</summary>
-internal sealed class BenchContext(BenchCluster cluster, BenchSettings settings, IReadOnlyList<Scenario> ours, BenchReport report, Progress progress, TextWriter output)
+/// <param name="processes">The client processes of <c>--processes</c>, which the latency rounds run in, or null.</param>
+internal sealed class BenchContext(BenchCluster cluster, BenchSettings settings, IReadOnlyList<Scenario> ours, BenchReport report, Progress progress, TextWriter output, ClientProcessPool? processes)
 {
     public BenchCluster Cluster => cluster;
 
@@ -39,7 +41,11 @@ internal sealed class BenchContext(BenchCluster cluster, BenchSettings settings,
         }
     }
 
-    public PhaseRoundRunner Rounds { get; } = new(cluster.Clients, settings.Participants, settings.RoundTimeout);
+    /// <summary>The latency rounds' runner: in the client processes if there are any (but the floor), else in this process.</summary>
+    public PhaseRoundRunner Rounds { get; } = new(cluster.Clients, settings.Participants, settings.RoundTimeout, processes);
+
+    /// <summary>Rounds always in this process, for the sections that measure this process's heap.</summary>
+    public PhaseRoundRunner InProcessRounds { get; } = new(cluster.Clients, settings.Participants, settings.RoundTimeout);
 
     /// <summary>Polls <paramref name="count"/> until it reaches <paramref name="expected"/>, bounded, so a measurement starts from the state it names.</summary>
     public static async Task WaitUntilAsync(Func<Task<int>> count, int expected, string what, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Barrier.Bench.Hosting;
+using Orleans.Barrier.Bench.Processes;
 using Orleans.Barrier.Bench.Reporting;
 using Orleans.Barrier.Bench.Scenarios;
 using Orleans.Barrier.Bench.Sections;
@@ -33,11 +34,23 @@ internal static class BenchRunner
                 report.Notes.Add($"topology {refused} skipped: {RefusalOf(cluster.Client, refused)}");
             }
 
-            var context = new BenchContext(cluster, settings, ours, report, progress, Console.Out);
+            // Disposed before the cluster (declared after it), so the client processes leave while their gateways still answer.
+            await using var processes = settings.Processes > 0
+                ? await StartClientProcessesAsync(settings.Processes, cluster, verbose, progress, cancellationToken)
+                : null;
+            if (processes is not null)
+            {
+                report.Notes.Add(
+                    $"The latency rounds' participants ran in {ClientProcesses(settings.Processes)}, the floor's in this process (its rendezvous spans no processes); "
+                    + "allocations and CPU per arrival are this process's, so left out for the rows that ran in the client processes.");
+            }
+
+            var context = new BenchContext(cluster, settings, ours, report, progress, Console.Out, processes);
             report.Setup = new SetupInfo(
                 settings.Participants.ToString(),
                 settings.Silos,
                 settings.Clients,
+                settings.Processes,
                 settings.Shards,
                 "AddBarriers() defaults: in-memory storage",
                 cluster.ClientResponseTimeout.TotalSeconds,
@@ -103,6 +116,12 @@ internal static class BenchRunner
         }
     }
 
+    private static async Task<ClientProcessPool> StartClientProcessesAsync(int count, BenchCluster cluster, bool verbose, Progress progress, CancellationToken cancellationToken)
+    {
+        progress.Report($"starting {count} client process(es)");
+        return await ClientProcessPool.StartAsync(count, cluster.Gateways, verbose, cancellationToken);
+    }
+
     /// <summary>Our barrier once per topology that <c>GetBarrier</c> accepts today; the refused ones are reported, not run.</summary>
     private static (List<Scenario> Accepted, List<BarrierTopology> Refused) AcceptedTopologies(IClusterClient client, IReadOnlyList<BarrierTopology> topologies, int? shards)
     {
@@ -154,8 +173,12 @@ internal static class BenchRunner
             $"Orleans.Barrier bench{(setup.Quick ? " --quick (smoke run: not a measurement)" : string.Empty)}: {machine.Cores} cores, {machine.Os}, {machine.Runtime}, "
             + $"{(machine.ServerGc ? "server" : "workstation")} GC{(machine.ConcurrentGc ? ", concurrent" : string.Empty)}{(machine.DynamicGcAdaptation ? ", DATAS" : string.Empty)}, "
             + $"{(machine.OptimizedBuild ? "Release" : "NOT Release")} build, load average {machine.LoadAverageAtStart ?? "unknown"}");
+        var where = setup.Processes > 0
+            ? $"This process: {setup.Silos} silo(s) and {ExternalClients(setup.Clients)} over loopback; participants in {ClientProcesses(setup.Processes)}, "
+                + "the floor's in this process; "
+            : $"One process: {setup.Silos} silo(s) and {ExternalClients(setup.Clients)} over loopback; participants: {setup.Participants}; ";
         output.WriteLine(
-            $"One process: {setup.Silos} silo(s) and {ExternalClients(setup.Clients)} over loopback; participants: {setup.Participants}; "
+            where
             + $"{(setup.Shards is { } shards ? $"tiered shards: {shards}; " : string.Empty)}storage: {setup.Storage}; "
             + $"client response timeout {setup.ClientResponseTimeoutSeconds:F0}s, poll re-issue every {setup.PollIntervalSeconds:F0}s, "
             + $"lease {setup.DefaultLeaseSeconds:F0}s, result retention {setup.ResultRetentionSeconds:F0}s.");
@@ -164,4 +187,7 @@ internal static class BenchRunner
 
     /// <summary>"an external client", or "3 external clients".</summary>
     private static string ExternalClients(int count) => count == 1 ? "an external client" : $"{count} external clients";
+
+    /// <summary>"1 client process", or "3 client processes".</summary>
+    private static string ClientProcesses(int count) => count == 1 ? "1 client process" : $"{count} client processes";
 }

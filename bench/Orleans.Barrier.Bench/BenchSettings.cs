@@ -21,6 +21,12 @@ internal sealed record BenchSettings
     /// <summary>External clients in the embedded cluster, as if separate processes; client participants are spread over them round-robin.</summary>
     public required int Clients { get; init; }
 
+    /// <summary>
+    /// Client processes the latency rounds' participants run in (all but the floor's), or 0 to run every participant in this
+    /// process. Only with <see cref="ParticipantMode.Client"/>.
+    /// </summary>
+    public int Processes { get; init; }
+
     /// <summary>The shard count of our tiered barrier's handles (<see cref="BarrierOptions.Shards"/>); null leaves it to the library.</summary>
     public int? Shards { get; init; }
 

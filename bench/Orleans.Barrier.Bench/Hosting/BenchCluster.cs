@@ -25,6 +25,7 @@ internal sealed class BenchCluster : IAsyncDisposable
     private readonly List<IHost> _silos = [];
     private readonly List<IHost> _clientHosts = [];
     private readonly List<IClusterClient> _clients = [];
+    private readonly List<IPEndPoint> _gateways = [];
 
     private BenchCluster()
     {
@@ -32,6 +33,9 @@ internal sealed class BenchCluster : IAsyncDisposable
 
     /// <summary>The external clients, in start order: the participants' grain factories in client mode.</summary>
     public IReadOnlyList<IClusterClient> Clients => _clients.Count > 0 ? _clients : throw new InvalidOperationException("The cluster has not started.");
+
+    /// <summary>The silos' gateways, where clients in other processes connect (<c>--processes</c>).</summary>
+    public IReadOnlyList<IPEndPoint> Gateways => _gateways;
 
     /// <summary>The first external client: the one for everything but the participants of the latency rounds.</summary>
     public IClusterClient Client => Clients[0];
@@ -49,7 +53,7 @@ internal sealed class BenchCluster : IAsyncDisposable
         try
         {
             var ports = FreeLoopbackPorts(siloCount * 2);
-            var gateways = new List<IPEndPoint>();
+            var gateways = cluster._gateways;
             IPEndPoint? primary = null;
             for (var i = 0; i < siloCount; i++)
             {
@@ -113,7 +117,8 @@ internal sealed class BenchCluster : IAsyncDisposable
         return builder.Build();
     }
 
-    private static IHost BuildClient(IReadOnlyList<IPEndPoint> gateways, LogLevel logLevel)
+    /// <summary>An external client of the bench's cluster, not yet started: for this process's clients and for a client process's one alike.</summary>
+    public static IHost BuildClient(IReadOnlyList<IPEndPoint> gateways, LogLevel logLevel)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.AddSingleton<IHostLifetime, SilentHostLifetime>();
@@ -143,7 +148,8 @@ internal sealed class BenchCluster : IAsyncDisposable
         }
     }
 
-    private static async Task StopAsync(IHost host)
+    /// <summary>Stops <paramref name="host"/>, bounded, and disposes it.</summary>
+    public static async Task StopAsync(IHost host)
     {
         using var stopping = new CancellationTokenSource(StopTimeout);
         try

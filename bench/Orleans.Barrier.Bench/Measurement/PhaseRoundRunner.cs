@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Orleans.Barrier.Bench.Grains;
+using Orleans.Barrier.Bench.Processes;
 using Orleans.Barrier.Bench.Scenarios;
 
 namespace Orleans.Barrier.Bench.Measurement;
@@ -11,8 +12,15 @@ namespace Orleans.Barrier.Bench.Measurement;
 /// <param name="clients">The external clients: client participant i uses client i mod their count; the first calls the participant grains.</param>
 /// <param name="mode">Who the participants are.</param>
 /// <param name="timeout">The longest one round may take.</param>
-internal sealed class PhaseRoundRunner(IReadOnlyList<IClusterClient> clients, ParticipantMode mode, TimeSpan timeout)
+/// <param name="processes">Client processes to run the participants of every scenario but the floor in, or null to run them all here.</param>
+internal sealed class PhaseRoundRunner(IReadOnlyList<IClusterClient> clients, ParticipantMode mode, TimeSpan timeout, ClientProcessPool? processes = null)
 {
+    /// <summary>
+    /// Whether <paramref name="scenario"/>'s participants run in the client processes, where this process's
+    /// allocations and CPU time do not see them. The floor never does: its rendezvous costs no message only in one process.
+    /// </summary>
+    public bool RunsInClientProcesses(Scenario scenario) => processes is not null && scenario.Kind != ScenarioKind.Floor;
+
     /// <param name="scenario">What the participants do.</param>
     /// <param name="parties">How many participants.</param>
     /// <param name="phases">How many phases each runs.</param>
@@ -36,9 +44,12 @@ internal sealed class PhaseRoundRunner(IReadOnlyList<IClusterClient> clients, Pa
             var cpuBefore = Environment.CpuUsage.TotalTime;
             try
             {
-                await (mode == ParticipantMode.Client
-                    ? RunClientTasksAsync(run, arrived, released, indices)
-                    : RunParticipantGrainsAsync(run, arrived, released, indices)).WaitAsync(timeLimit.Token);
+                var participating = RunsInClientProcesses(scenario)
+                    ? processes!.RunAsync(run, arrived, released, indices, timeLimit.Token)
+                    : mode == ParticipantMode.Client
+                        ? RunClientTasksAsync(clients, run, run.Parties, arrived, released, indices)
+                        : RunParticipantGrainsAsync(run, arrived, released, indices);
+                await participating.WaitAsync(timeLimit.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -63,20 +74,25 @@ internal sealed class PhaseRoundRunner(IReadOnlyList<IClusterClient> clients, Pa
         }
     }
 
-    private async Task RunClientTasksAsync(PhaseRun run, long[] arrived, long[] released, int[] indices)
+    /// <summary>
+    /// Runs <paramref name="count"/> of <paramref name="run"/>'s participants as tasks on <paramref name="clients"/>
+    /// (participant i on client i mod their count), recording phase-major with a stride of <paramref name="count"/>:
+    /// all of the round's parties in this process, or a client process's share of them.
+    /// </summary>
+    public static async Task RunClientTasksAsync(IReadOnlyList<IClusterClient> clients, PhaseRun run, int count, long[] arrived, long[] released, int[] indices)
     {
         // Made before the first arrival so the round times participating, not setting up.
         // Spread the same way for every scenario, so each sees the same clients' connections and coalescing.
-        var participants = new IPhaseParticipant[run.Parties];
+        var participants = new IPhaseParticipant[count];
         for (var i = 0; i < participants.Length; i++)
         {
             participants[i] = PhaseParticipants.Create(clients[i % clients.Count], run);
         }
 
-        var loops = new Task[run.Parties];
+        var loops = new Task[count];
         for (var i = 0; i < loops.Length; i++)
         {
-            loops[i] = ParticipantLoop.RunAsync(participants[i], run.Phases, new PhaseRecorder(arrived, released, indices, i, run.Parties));
+            loops[i] = ParticipantLoop.RunAsync(participants[i], run.Phases, new PhaseRecorder(arrived, released, indices, i, count));
         }
 
         await Task.WhenAll(loops);

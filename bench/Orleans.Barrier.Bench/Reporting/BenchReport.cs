@@ -12,6 +12,9 @@ internal sealed class BenchReport
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter() },
+
+        // A run without a floor row has no ratios to the floor: they are NaN, written as "NaN" rather than refused.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public required MachineInfo Machine { get; init; }

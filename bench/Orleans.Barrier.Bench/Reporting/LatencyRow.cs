@@ -1,6 +1,9 @@
 namespace Orleans.Barrier.Bench.Reporting;
 
-/// <summary>One scenario at one party count; see <see cref="FloorRatios"/> for the ratios.</summary>
+/// <summary>
+/// One scenario at one party count; see <see cref="FloorRatios"/> for the ratios. Allocations and CPU are this process's,
+/// so null for a row whose participants ran in client processes (<c>--processes</c>).
+/// </summary>
 internal sealed record LatencyRow(
     int Parties,
     string Scenario,
@@ -12,8 +15,8 @@ internal sealed record LatencyRow(
     double P99Ms,
     double PhasesPerSecond,
     double ArrivalsPerSecond,
-    double AllocatedBytesPerArrival,
-    double CpuMicrosecondsPerArrival,
+    double? AllocatedBytesPerArrival,
+    double? CpuMicrosecondsPerArrival,
     FloorRatios ToFloor)
 {
     /// <summary>Wait calls into the barrier grain per phase (the floor makes N calls); null for the references.</summary>

@@ -1,10 +1,12 @@
 namespace Orleans.Barrier.Bench.Reporting;
 
 /// <summary>How the cluster and the participants were set up, and the settings the figures depend on.</summary>
+/// <param name="Processes">Client processes the latency rounds' participants but the floor's ran in; 0 for none (all in this process).</param>
 internal sealed record SetupInfo(
     string Participants,
     int Silos,
     int Clients,
+    int Processes,
     int? Shards,
     string Storage,
     double ClientResponseTimeoutSeconds,

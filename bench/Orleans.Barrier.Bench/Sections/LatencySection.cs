@@ -71,7 +71,10 @@ internal static class LatencySection
         context.Output.WriteLine(
             $"Phase latency, first arrival to last release, participants running free ({Describe(context)}); "
             + $"{settings.Rounds} interleaved round(s) per N. xfloor: the figure divided by the floor's (rate: higher is better; the rest: lower is better). "
-            + "Barrier calls/phase: wait calls the barrier grain received per phase (the floor makes N calls into its grain).");
+            + "Barrier calls/phase: wait calls the barrier grain received per phase (the floor makes N calls into its grain)."
+            + (settings.Processes > 0
+                ? " Alloc and CPU per arrival are this process's (silos, and the floor's client): '-' for the rows whose participants ran in the client processes."
+                : string.Empty));
         context.Output.WriteLine(table);
     }
 
@@ -121,12 +124,17 @@ internal static class LatencySection
         foreach (var scenario in scenarios)
         {
             var f = figures[scenario];
+
+            // This process's allocations and CPU time say nothing of participants that ran in client processes.
+            var costsSeen = !context.Rounds.RunsInClientProcesses(scenario);
+            double? allocated = costsSeen ? f.AllocatedBytesPerArrival : null;
+            double? cpu = costsSeen ? f.CpuMicrosecondsPerArrival : null;
             var ratios = new FloorRatios(
                 f.MedianMs / (floor?.MedianMs ?? double.NaN),
                 f.P99Ms / (floor?.P99Ms ?? double.NaN),
                 f.PhasesPerSecond / (floor?.PhasesPerSecond ?? double.NaN),
-                f.AllocatedBytesPerArrival / (floor?.AllocatedBytesPerArrival ?? double.NaN),
-                f.CpuMicrosecondsPerArrival / (floor?.CpuMicrosecondsPerArrival ?? double.NaN));
+                allocated / (floor?.AllocatedBytesPerArrival ?? double.NaN),
+                cpu / (floor?.CpuMicrosecondsPerArrival ?? double.NaN));
             context.Report.Latency.Add(new LatencyRow(
                 parties,
                 scenario.Label,
@@ -138,8 +146,8 @@ internal static class LatencySection
                 f.P99Ms,
                 f.PhasesPerSecond,
                 f.ArrivalsPerSecond,
-                f.AllocatedBytesPerArrival,
-                f.CpuMicrosecondsPerArrival,
+                allocated,
+                cpu,
                 ratios)
             { BarrierCallsPerPhase = double.IsFinite(f.BarrierCallsPerPhase) ? f.BarrierCallsPerPhase : null });
             table.Add(
@@ -152,17 +160,25 @@ internal static class LatencySection
                 Figures.Rate(f.PhasesPerSecond),
                 Figures.Ratio(ratios.PhasesPerSecond),
                 Figures.Count(f.ArrivalsPerSecond),
-                Figures.Bytes(f.AllocatedBytesPerArrival),
-                Figures.Ratio(ratios.AllocatedBytesPerArrival),
-                Figures.Decimal(f.CpuMicrosecondsPerArrival),
-                Figures.Ratio(ratios.CpuMicrosecondsPerArrival),
+                allocated is { } bytes ? Figures.Bytes(bytes) : "-",
+                Figures.Ratio(ratios.AllocatedBytesPerArrival ?? double.NaN),
+                cpu is { } microseconds ? Figures.Decimal(microseconds) : "-",
+                Figures.Ratio(ratios.CpuMicrosecondsPerArrival ?? double.NaN),
                 double.IsFinite(f.BarrierCallsPerPhase) ? Figures.Decimal(f.BarrierCallsPerPhase) : "-");
         }
 
         table.AddSeparator();
     }
 
-    private static string Describe(BenchContext context) => context.Settings.Participants == ParticipantMode.Client
-        ? $"client tasks {(context.Settings.Clients == 1 ? "sharing one external client" : $"spread over {context.Settings.Clients} external clients")} over loopback, {context.Settings.Silos} silo(s)"
-        : $"participant grains co-hosted on {context.Settings.Silos} silo(s)";
+    private static string Describe(BenchContext context)
+    {
+        var settings = context.Settings;
+        var inThisProcess = settings.Clients == 1 ? "sharing one external client" : $"spread over {settings.Clients} external clients";
+        return settings.Participants == ParticipantMode.Grain
+            ? $"participant grains co-hosted on {settings.Silos} silo(s)"
+            : settings.Processes > 0
+                ? $"client tasks split evenly over {(settings.Processes == 1 ? "1 client process" : $"{settings.Processes} client processes")} of their own, one external client each, over loopback to {settings.Silos} silo(s); "
+                    + $"floor: in this process, client tasks {inThisProcess}"
+                : $"client tasks {inThisProcess} over loopback, {settings.Silos} silo(s)";
+    }
 }

@@ -26,7 +26,7 @@ internal static class SustainedSection
             var key = $"sustained-{ours.Topology}-{Guid.NewGuid():N}";
 
             // Size the rounds from a measured one, so the heap is sampled about twice a second whatever the speed.
-            var probe = await context.Rounds.RunAsync(ours, Parties, 200, cancellationToken, key);
+            var probe = await context.InProcessRounds.RunAsync(ours, Parties, 200, cancellationToken, key);
             var phasesPerChunk = (int)Math.Clamp(Chunk.TotalMilliseconds / (probe.DurationMs / probe.Phases), 10, 100_000);
 
             var samples = new List<HeapSample>();
@@ -36,7 +36,7 @@ internal static class SustainedSection
             long phases = 0;
             while (Stopwatch.GetElapsedTime(started) < duration)
             {
-                var round = await context.Rounds.RunAsync(ours, Parties, phasesPerChunk, cancellationToken, key);
+                var round = await context.InProcessRounds.RunAsync(ours, Parties, phasesPerChunk, cancellationToken, key);
                 phases += round.Phases;
                 samples.Add(new HeapSample(Stopwatch.GetElapsedTime(started).TotalSeconds, phases * Parties, GC.GetTotalMemory(forceFullCollection: false)));
                 if (Stopwatch.GetElapsedTime(lastReport) >= TimeSpan.FromSeconds(5))
