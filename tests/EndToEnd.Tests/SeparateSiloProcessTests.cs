@@ -92,6 +92,26 @@ public sealed class SeparateSiloProcessTests(ITestOutputHelper output) : IAsyncL
         Assert.True(statusAfterReset.Output.Contains("Filling", StringComparison.Ordinal), statusAfterReset.ToString());
     }
 
+    [Fact]
+    public async Task Cli_TieredWaitsThroughShards_AgainstSiloProcesses()
+    {
+        var name = $"cli-tiered-{Guid.NewGuid():N}";
+        var primaryGateway = _cluster.GatewayArguments(Primary);
+        var secondaryGateway = _cluster.GatewayArguments(Secondary);
+
+        // Three processes, one participant each, through two shards and both gateways: the shape tiers are for.
+        var waits = await Task.WhenAll(
+            ClientProcess.RunAsync(["wait", name, "--parties", "3", "--shards", "2", .. primaryGateway]),
+            ClientProcess.RunAsync(["wait", name, "--parties", "3", "--shards", "2", "--participant", "cli-b", .. secondaryGateway]),
+            ClientProcess.RunAsync(["wait", name, "--parties", "3", "--shards", "2", "--participant", "cli-c", .. primaryGateway]));
+        var status = await ClientProcess.RunAsync(["status", name, .. secondaryGateway]);
+
+        Assert.All(waits, run => Assert.True(run.ExitCode == 0, run.ToString()));
+        Assert.Equal(["index 0", "index 1", "index 2"], waits.Select(run => IndexIn(run.Output)).Order());
+        Assert.True(status.ExitCode == 0 && status.Output.Contains("phase 1", StringComparison.Ordinal), status.ToString());
+        Assert.Contains("cli-b", status.Output, StringComparison.Ordinal);
+    }
+
     private static string IndexIn(string output)
     {
         var at = output.IndexOf("index ", StringComparison.Ordinal);

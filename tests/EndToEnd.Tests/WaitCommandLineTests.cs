@@ -17,6 +17,8 @@ public sealed class WaitCommandLineTests
     [InlineData("--lease", "soon", "'soon' is not a lease; use e.g. 30, 30s, 500ms, 2m, 1h or 00:00:30, or 'infinite'.")]
     [InlineData("--on-lost", "ignore", "--on-lost must be 'break' or 'evict'; got 'ignore'.")]
     [InlineData("--on-lost", "1", "--on-lost must be 'break' or 'evict'; got '1'.")]
+    [InlineData("--shards", "0", "--shards must be 1 to 1024; got 0.")]
+    [InlineData("--shards", "1025", "--shards must be 1 to 1024; got 1025.")]
     public void Wait_BadValue_IsAUsageErrorWithOneClearLine(string option, string value, string expected)
     {
         var (exitCode, error) = Invoke(["wait", "b", "--parties", "2", option, value]);
@@ -41,12 +43,13 @@ public sealed class WaitCommandLineTests
     {
         var longestName = new string('w', BarrierOptions.MaxParticipantLength);
 
-        var result = Parse(["wait", "b", "--parties", "2", "--participant", longestName, "--lease", "500ms", "--on-lost", "Evict"]);
+        var result = Parse(["wait", "b", "--parties", "2", "--participant", longestName, "--lease", "500ms", "--on-lost", "Evict", "--shards", "8"]);
 
         Assert.Empty(result.Errors);
         Assert.Equal(longestName, result.GetValue<string?>("--participant"));
         Assert.Equal(BarrierOptions.MinLeaseDuration, result.GetValue<TimeSpan?>("--lease"));
         Assert.Equal(ParticipantLossPolicy.Evict, result.GetValue<ParticipantLossPolicy?>("--on-lost"));
+        Assert.Equal(8, result.GetValue<int?>("--shards"));
     }
 
     [Fact]
@@ -67,6 +70,7 @@ public sealed class WaitCommandLineTests
         Assert.Null(result.GetValue<string?>("--participant"));
         Assert.Null(result.GetValue<TimeSpan?>("--lease"));
         Assert.Null(result.GetValue<ParticipantLossPolicy?>("--on-lost"));
+        Assert.Null(result.GetValue<int?>("--shards"));
     }
 
     private static ParseResult Parse(string[] args) => ClientCommandLine.Create().Parse(args);

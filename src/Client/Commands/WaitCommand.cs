@@ -6,8 +6,8 @@ using System.Globalization;
 namespace Orleans.Barrier.Client.Commands;
 
 /// <summary>
-/// <c>wait NAME --parties N [--timeout T] [--participant NAME] [--lease T] [--on-lost break|evict]</c>: arrive at a
-/// barrier and wait for its release.
+/// <c>wait NAME --parties N [--timeout T] [--participant NAME] [--lease T] [--on-lost break|evict] [--shards N]</c>:
+/// arrive at a barrier and wait for its release.
 /// </summary>
 internal static class WaitCommand
 {
@@ -24,6 +24,7 @@ internal static class WaitCommand
         var participant = Participant();
         var lease = Lease();
         var onLost = OnLost();
+        var shards = Shards();
         var connection = ConnectionOptions.ForRunningCluster();
 
         var command = new Command("wait", "Arrive at a barrier and wait until it releases; prints the index this arrival got. Ctrl+C leaves the barrier.")
@@ -34,6 +35,7 @@ internal static class WaitCommand
             participant,
             lease,
             onLost,
+            shards,
         };
         connection.AddTo(command);
 
@@ -50,6 +52,8 @@ internal static class WaitCommand
                     Participant = parseResult.GetValue(participant),
                     LeaseDuration = parseResult.GetValue(lease),
                     OnParticipantLost = parseResult.GetValue(onLost) ?? ParticipantLossPolicy.Break,
+                    Topology = parseResult.GetValue(shards) is null ? BarrierTopology.Auto : BarrierTopology.Tiered,
+                    Shards = parseResult.GetValue(shards),
                 };
                 var waitTimeout = parseResult.GetValue(timeout);
 
@@ -101,6 +105,24 @@ internal static class WaitCommand
             }
         });
         return participant;
+    }
+
+    private static Option<int?> Shards()
+    {
+        var shards = new Option<int?>("--shards")
+        {
+            Description = "Arrive through one of N shard grains (a tiered barrier), which pays off when thousands of "
+                + $"processes wait at one barrier, each with one participant. 1 to {BarrierOptions.MaxShards}. Default: at the barrier grain itself.",
+            HelpName = "N",
+        };
+        shards.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } value && (value < 1 || value > BarrierOptions.MaxShards))
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"--shards must be 1 to {BarrierOptions.MaxShards}; got {value}."));
+            }
+        });
+        return shards;
     }
 
     private static Option<TimeSpan?> Lease() => new("--lease")
