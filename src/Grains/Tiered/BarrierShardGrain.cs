@@ -11,8 +11,8 @@ using Orleans.Storage;
 namespace Orleans.Barrier;
 
 /// <summary>
-/// One shard of a tiered barrier: the coalescer of section "coalesced arrivals", hosted in a grain so that participants
-/// of any process can share it. Participants arrive here with their own arrivals; the shard keeps what only it can see
+/// One shard of a tiered barrier: the same coalescer a process uses for its own participants (<see cref="ArrivalCoalescer"/>),
+/// hosted in a grain so that participants of any process can share it. Participants arrive here with their own arrivals; the shard keeps what only it can see
 /// (each participant's re-issued polls, its lease, its cancellation) and joins every waiting participant to one
 /// <see cref="ArrivalCoalescer"/>, which sends them to the barrier grain as coalesced arrivals and fans the release
 /// back out. So the barrier's rules stay in the barrier grain's one state machine: a shard counts nothing, orders
