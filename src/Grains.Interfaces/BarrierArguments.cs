@@ -106,6 +106,15 @@ internal static class BarrierArguments
         }
     }
 
+    /// <summary>A shard's coalesced arrival's member ids: one per unit, or none.</summary>
+    public static void ThrowIfInvalidMemberIds(IReadOnlyList<Guid>? memberIds, int units, string paramName)
+    {
+        if (memberIds is not null && memberIds.Count != Math.Max(units, 1))
+        {
+            throw new ArgumentException($"A coalesced arrival of {Math.Max(units, 1)} participants carries {memberIds.Count} member ids; it must carry one each.", paramName);
+        }
+    }
+
     /// <summary>The shard a coalesced arrival came from: a shard grain's key and a non-negative epoch, or neither.</summary>
     public static void ThrowIfInvalidShard(string? shard, long epoch, string paramName)
     {

@@ -100,6 +100,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         BarrierArguments.ThrowIfInvalidMembers(request.Members, request.Units, nameof(request));
         BarrierArguments.ThrowIfInvalidSilo(request.Silo, nameof(request));
         BarrierArguments.ThrowIfInvalidShard(request.Shard, request.ShardEpoch, nameof(request));
+        BarrierArguments.ThrowIfInvalidMemberIds(request.MemberIds, request.Units, nameof(request));
 
         var caller = CallerName();
         var terms = new ArrivalTerms(
@@ -112,8 +113,15 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
             request.Members,
             request.Silo,
             request.Shard,
-            request.ShardEpoch);
+            request.ShardEpoch,
+            request.MemberIds);
         var machine = GetOrCreateMachine(request.Parties);
+        if (request.Recall)
+        {
+            var shard = request.Shard ?? throw new ArgumentException("A recall names the shard activation that asks (Shard and ShardEpoch).", nameof(request));
+            return ToOutcome(await CommitAsync(machine.Recall(request.Id, shard, request.ShardEpoch, _time.GetUtcNow())));
+        }
+
         if (request.Lost is { } lost)
         {
             foreach (var name in lost)

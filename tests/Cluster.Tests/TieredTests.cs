@@ -210,6 +210,54 @@ public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper
         Assert.Equal(0, (await _client.GetBarrier(name, 2).GetStatusAsync().Bounded()).Waiting);
     }
 
+    [Fact]
+    public async Task ShardGrain_ParticipantsReattachingFromADeadActivation_GetTheReleaseItNeverAnsweredAndAreNeverCountedTwice()
+    {
+        var name = TestBounds.UniqueName("shard-recall");
+        var shardKey = $"0/{name}";
+        var root = _client.GetGrain<IBarrierGrain>(name);
+        var shortPoll = TimeSpan.FromMilliseconds(100);
+        Guid releasedMember = Guid.NewGuid(), waitingMember = Guid.NewGuid();
+
+        // What an activation of the shard that has since died left at the barrier (epoch 0; stored epochs start at 1):
+        // an arrival of two members that a release took, though they never heard of it...
+        var dead = new ArrivalRequest(ArrivalId.New(), 3, null, shortPoll, null)
+        {
+            Units = 2,
+            Members = ["p1", "p2"],
+            MemberIds = [releasedMember, Guid.NewGuid()],
+            Shard = shardKey,
+            ShardEpoch = 0,
+        };
+        Assert.Equal(ArrivalOutcomeKind.Pending, (await root.WaitAsync(dead).Bounded()).Kind);
+        var direct = _client.GetBarrier(name, 3);
+        Assert.Equal(2, await direct.WaitAsync().Bounded());
+
+        // ...and an arrival still waiting in the next phase.
+        var stillWaiting = dead with { Id = ArrivalId.New(), Units = 1, Members = ["p3"], MemberIds = [waitingMember] };
+        Assert.Equal(ArrivalOutcomeKind.Pending, (await root.WaitAsync(stillWaiting).Bounded()).Kind);
+        await direct.WaitForWaitingAsync(1);
+
+        // Both re-attach to the shard's next activation, carrying the dead one's incarnation.
+        var shard = _client.GetGrain<IBarrierShardGrain>(shardKey);
+        var reattachedAt = DateTimeOffset.UtcNow;
+        var p1 = await shard.WaitAsync(new ArrivalRequest(new ArrivalId(releasedMember), 3, null, shortPoll, Guid.NewGuid()) { Participant = "p1" }).Bounded();
+        var p3 = await shard.WaitAsync(new ArrivalRequest(new ArrivalId(waitingMember), 3, null, shortPoll, Guid.NewGuid()) { Participant = "p3" }).Bounded();
+
+        // p1 gets the index its release gave it; p3 waits once, its dead arrival evicted by the new activation.
+        Assert.Equal(ArrivalOutcomeKind.Released, p1.Kind);
+        Assert.Equal(0, p1.Index);
+        Assert.Equal(ArrivalOutcomeKind.Pending, p3.Kind);
+        var status = await direct.WaitForStatusAsync(s => s.Waiting == 1 && s.Waiters.All(w => w.ArrivedAt >= reattachedAt), TestBounds.Default);
+        Assert.Equal(["p3"], status.Waiters.Select(w => w.Participant));
+
+        var others = await Task.WhenAll(direct.WaitAsync(), direct.WaitAsync()).Bounded();
+        var p3Released = await shard.WaitAsync(new ArrivalRequest(new ArrivalId(waitingMember), 3, null, shortPoll, p3.Incarnation) { Participant = "p3" }).Bounded();
+        Assert.Equal(ArrivalOutcomeKind.Released, p3Released.Kind);
+        Assert.Equal([0, 1, 2], others.Append(p3Released.Index).Order());
+        Assert.Equal(2, (await direct.GetStatusAsync().Bounded()).Phase);
+    }
+
     [Theory]
     [InlineData(ParticipantLossPolicy.Evict)]
     [InlineData(ParticipantLossPolicy.Break)]

@@ -94,16 +94,20 @@ internal sealed class ArrivalCoalescer
     /// </summary>
     /// <param name="member">The participant's name.</param>
     /// <param name="timeout">How long it may wait before the barrier breaks; null for no limit.</param>
-    public LocalArrival Join(string member, TimeSpan? timeout)
+    /// <param name="id">
+    /// The participant's own arrival id, sent with the coalesced arrival (<see cref="ArrivalRequest.MemberIds"/>) so the
+    /// barrier remembers its index under it. A coalescer's members either all have one or none does.
+    /// </param>
+    public LocalArrival Join(string member, TimeSpan? timeout, ArrivalId id)
     {
         Debug.Assert(_named, "Only named members can be reported lost.");
-        return Join(member, timeout, CancellationToken.None);
+        return Join(member, timeout, CancellationToken.None, id);
     }
 
-    private LocalArrival Join(string? member, TimeSpan? timeout, CancellationToken cancellationToken)
+    private LocalArrival Join(string? member, TimeSpan? timeout, CancellationToken cancellationToken, ArrivalId? id = null)
     {
         Debug.Assert(_named == member is not null, "Named coalescers take named members only.");
-        var local = new LocalArrival(this, member, DeadlineAfter(timeout), cancellationToken);
+        var local = new LocalArrival(this, member, DeadlineAfter(timeout), cancellationToken) { Id = id };
         lock (_lock)
         {
             _pending.Add(local);
@@ -234,7 +238,7 @@ internal sealed class ArrivalCoalescer
         Exception? failure = null;
         try
         {
-            var request = _template with { Id = send.Id, Units = send.All.Length, Members = NamesOf(send.All), Timeout = TimeoutOf(send.All) };
+            var request = _template with { Id = send.Id, Units = send.All.Length, Members = NamesOf(send.All), MemberIds = IdsOf(send.All), Timeout = TimeoutOf(send.All) };
 
             // Each re-issue stands for the members that stay now (a re-attached arrival keeps its withdrawals).
             outcome = await _poller.PollAsync(request, send.Withdrawal.Token, r => Lowered(r, Volatile.Read(ref send.LastSent)));
@@ -297,9 +301,11 @@ internal sealed class ArrivalCoalescer
     }
 
     private ArrivalRequest Lowered(ArrivalRequest request, LocalArrival[] staying)
-        => request with { Units = staying.Length, Members = NamesOf(staying) };
+        => request with { Units = staying.Length, Members = NamesOf(staying), MemberIds = IdsOf(staying) };
 
     private string[]? NamesOf(LocalArrival[] members) => _named ? [.. members.Select(m => m.Member!)] : null;
+
+    private static Guid[]? IdsOf(LocalArrival[] members) => members.Length > 0 && members[0].Id is not null ? [.. members.Select(m => m.Id!.Value.Value)] : null;
 
     /// <summary>Fans a coalesced arrival's final outcome out to its members, once.</summary>
     private void Settle(CoalescedArrival send, ArrivalOutcome outcome)
@@ -519,7 +525,7 @@ internal sealed class ArrivalCoalescer
         ArrivalOutcome outcome;
         try
         {
-            outcome = await _poller.WithdrawAsync(_template with { Id = send.Id }, staying.Length, NamesOf(staying));
+            outcome = await _poller.WithdrawAsync(_template with { Id = send.Id, MemberIds = IdsOf(staying) }, staying.Length, NamesOf(staying));
         }
         catch (Exception)
         {
@@ -607,6 +613,9 @@ internal sealed class ArrivalCoalescer
         private CancellationTokenRegistration _registration;
 
         public Task<int> Task => _completion.Task;
+
+        /// <summary>Its own arrival id, for a shard's members (see <see cref="Join(string, TimeSpan?, ArrivalId)"/>); otherwise null.</summary>
+        public ArrivalId? Id { get; init; }
 
         /// <summary>Its own name, for named coalescers (a grain's id); otherwise null.</summary>
         public string? Member { get; } = member;

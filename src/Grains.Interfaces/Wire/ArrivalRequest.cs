@@ -86,4 +86,20 @@ public sealed record ArrivalRequest(
     /// <summary>Which activation of <see cref="Shard"/> sent this arrival: each one takes a higher epoch (stored with the shard).</summary>
     [Id(14)]
     public long ShardEpoch { get; init; }
+
+    /// <summary>
+    /// For a shard's coalesced arrival: each member's own arrival id, one per unit, in local arrival order (a withdrawal
+    /// lists those who stay). The barrier remembers each member's index at the release, so a member whose answer died
+    /// with the shard's activation gets it from the next activation (<see cref="Recall"/>) instead of counting again.
+    /// </summary>
+    [Id(15)]
+    public IReadOnlyList<Guid>? MemberIds { get; init; }
+
+    /// <summary>
+    /// This request only asks what became of the member arrival <see cref="Id"/> (see <see cref="MemberIds"/>), answered at
+    /// once: its remembered result, or <see cref="ArrivalOutcomeKind.Unknown"/>. It first supersedes the older epochs of
+    /// <see cref="Shard"/>, so no arrival of a dead activation can be released after the answer.
+    /// </summary>
+    [Id(16)]
+    public bool Recall { get; init; }
 }

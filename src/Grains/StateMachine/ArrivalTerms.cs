@@ -21,6 +21,10 @@ namespace Orleans.Barrier;
 /// Which activation of <paramref name="Shard"/> sent it. The first arrival of a newer epoch evicts the waiting arrivals of
 /// older ones (their participants re-attached to the newer activation), and arrivals of an older epoch are evicted on sight.
 /// </param>
+/// <param name="MemberIds">
+/// A shard's arrival: its members' own arrival ids, one per unit; a release remembers each member's own result under its
+/// id, for <see cref="BarrierStateMachine.Recall"/>. Null for any other arrival.
+/// </param>
 internal readonly record struct ArrivalTerms(
     string Participant,
     TimeSpan? Timeout = null,
@@ -31,7 +35,8 @@ internal readonly record struct ArrivalTerms(
     IReadOnlyList<string>? Members = null,
     string? Silo = null,
     string? Shard = null,
-    long ShardEpoch = 0)
+    long ShardEpoch = 0,
+    IReadOnlyList<Guid>? MemberIds = null)
 {
     /// <summary>Terms for an unnamed arrival with only a timeout, as the pre-lease protocol had.</summary>
     public static ArrivalTerms WithTimeout(TimeSpan? timeout) => new("anonymous", timeout);

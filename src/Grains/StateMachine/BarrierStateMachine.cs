@@ -182,6 +182,11 @@ internal sealed class BarrierStateMachine
             throw new ArgumentException($"A coalesced arrival of {terms.Units} participants names {members.Count}; it must name each once.", nameof(terms));
         }
 
+        if (terms.MemberIds is { } ids && ids.Count != terms.Units)
+        {
+            throw new ArgumentException($"A coalesced arrival of {terms.Units} participants carries {ids.Count} member ids; it must carry one each.", nameof(terms));
+        }
+
         ForgetExpiredResults(now);
 
         // A deadline that passed before its timer fired still wins: this arrival must not complete a party
@@ -198,6 +203,7 @@ internal sealed class BarrierStateMachine
                 node.Value.Units = terms.Units;
                 node.Value.Offered = terms.Units;
                 node.Value.Members = node.Value.Members is { } named ? terms.Members ?? [.. named.Take(terms.Units)] : null;
+                node.Value.MemberIds = node.Value.MemberIds is { } memberIds ? terms.MemberIds ?? [.. memberIds.Take(terms.Units)] : null;
                 CountNames(node.Value);
             }
 
@@ -309,6 +315,24 @@ internal sealed class BarrierStateMachine
         return new BarrierTransition(result, Completed(overdue));
     }
 
+    /// <summary>
+    /// A shard's next activation asks what became of a member (<paramref name="member"/>, one of an arrival's
+    /// <see cref="ArrivalTerms.MemberIds"/>) that re-attached to it. First the activation's epoch supersedes older ones,
+    /// evicting what they left waiting, so nothing of a dead activation can be released after this answer. Then the
+    /// answer: the member's own remembered release, or <see cref="ArrivalOutcomeKind.Unknown"/> (it was not released: it
+    /// joins the new activation's arrivals).
+    /// </summary>
+    public BarrierTransition Recall(ArrivalId member, string shard, long epoch, DateTimeOffset now)
+    {
+        AssertInvariants();
+        ArgumentNullException.ThrowIfNull(shard);
+        ForgetExpiredResults(now);
+        var overdue = ApplyOverdue(now);
+        Announce(shard, epoch, now, ref overdue);
+        var result = _finished.TryGetValue(member, out var finished) ? finished : ArrivalResult.Unknown(Phase);
+        return new BarrierTransition(result, Completed(overdue));
+    }
+
     /// <summary>Back to empty and filling; every waiter fails with <see cref="BrokenBarrierReason.Reset"/>. Mends a broken barrier.</summary>
     public BarrierTransition Reset(DateTimeOffset now)
     {
@@ -397,6 +421,7 @@ internal sealed class BarrierStateMachine
         {
             waiting.Units = room;
             waiting.Members = terms.Members?.Take(room).ToArray();
+            waiting.MemberIds = terms.MemberIds?.Take(room).ToArray();
         }
 
         _waitingById.Add(arrival, _waiting.AddLast(waiting));
@@ -438,23 +463,29 @@ internal sealed class BarrierStateMachine
     /// </summary>
     private ArrivalResult? Supersede(ArrivalId arrival, string shard, long epoch, DateTimeOffset now, ref List<ArrivalCompletion>? completions)
     {
-        var known = _shardEpochs.TryGetValue(shard, out var latest);
-        if (known && epoch < latest)
-        {
-            var evicted = ArrivalResult.Evicted(Phase);
-            Remember(arrival, evicted, now);
-            return evicted;
-        }
-
-        if (known && epoch == latest)
+        if (Announce(shard, epoch, now, ref completions))
         {
             return null;
+        }
+
+        var evicted = ArrivalResult.Evicted(Phase);
+        Remember(arrival, evicted, now);
+        return evicted;
+    }
+
+    /// <summary>Records a shard activation's epoch, evicting the waiting arrivals of older ones; false if a newer one is already known.</summary>
+    private bool Announce(string shard, long epoch, DateTimeOffset now, ref List<ArrivalCompletion>? completions)
+    {
+        var known = _shardEpochs.TryGetValue(shard, out var latest);
+        if (known && epoch <= latest)
+        {
+            return epoch == latest;
         }
 
         _shardEpochs[shard] = epoch;
         if (!known)
         {
-            return null;
+            return true;
         }
 
         var superseded = _waiting.Where(w => w.Terms.Shard == shard && w.Terms.ShardEpoch < epoch).ToList();
@@ -467,7 +498,7 @@ internal sealed class BarrierStateMachine
             completions.Add(new ArrivalCompletion(waiting.Id, evicted));
         }
 
-        return null;
+        return true;
     }
 
     private void Renew(WaitingArrival waiting, DateTimeOffset now)
@@ -570,9 +601,28 @@ internal sealed class BarrierStateMachine
         Phase++;
         Version++;
         _lastRelease = [.. _waiting.Select(w => new ReleasedArrival(w.Id, w.Terms.Participant, w.Units, w.Members, w.Offered))];
+        RememberMembers(now);
         var completions = CompleteAllWaiting((waiting, index) => ArrivalResult.Released(index, Phase, waiting.Units, waiting.Offered), now);
         State = BarrierState.Filling;
         return completions;
+    }
+
+    /// <summary>Remembers each shard member's own index under its own arrival id, for <see cref="Recall"/>.</summary>
+    private void RememberMembers(DateTimeOffset now)
+    {
+        var position = 0;
+        foreach (var waiting in _waiting)
+        {
+            if (waiting.MemberIds is { } ids)
+            {
+                for (var i = 0; i < waiting.Units; i++)
+                {
+                    Remember(new ArrivalId(ids[i]), ArrivalResult.Released(position + i, Phase), now);
+                }
+            }
+
+            position += waiting.Units;
+        }
     }
 
     private List<ArrivalCompletion> Break(BrokenBarrierReason reason, DateTimeOffset now, IReadOnlyList<string>? lost = null)

@@ -19,6 +19,9 @@ internal sealed class WaitingArrival(ArrivalId id, ArrivalTerms terms, DateTimeO
     /// <summary>Its members' names, when they have their own (see <see cref="ArrivalTerms.Members"/>); shrinks with <see cref="Units"/>.</summary>
     public IReadOnlyList<string>? Members { get; set; } = terms.Members;
 
+    /// <summary>Its members' own arrival ids, for a shard's arrival (see <see cref="ArrivalTerms.MemberIds"/>); shrinks with <see cref="Units"/>.</summary>
+    public IReadOnlyList<Guid>? MemberIds { get; set; } = terms.MemberIds;
+
     /// <summary>The names it stands for: each member's, or its participant's once.</summary>
     public IReadOnlyList<string> Names => Members ?? [Terms.Participant];
 

@@ -152,7 +152,8 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         BarrierArguments.ThrowIfInvalidParties(request.Parties, nameof(request));
         ThrowIfNotSingle(request);
 
-        var now = _time.GetUtcNow();
+        // Named before any await: another call may note its own caller meanwhile.
+        var name = request.Participant ?? CallerName() ?? "unknown";
         if (!_waiting.TryGetValue(request.Id, out var member))
         {
             if (Finished(request.Id) is { } finished)
@@ -171,9 +172,19 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
                 throw Moving();
             }
 
-            member = Join(request, lease == Timeout.InfiniteTimeSpan ? null : lease, now);
+            if (request.Incarnation is not null && await RecallAsync(request, name) is { } recalled)
+            {
+                return recalled;
+            }
+
+            // Another poll of the same arrival may have joined it while the recall was out, or the activation began to leave.
+            if (!_waiting.TryGetValue(request.Id, out member))
+            {
+                member = _deactivating ? throw Moving() : Join(request, name, lease == Timeout.InfiniteTimeSpan ? null : lease);
+            }
         }
 
+        var now = _time.GetUtcNow();
         Renew(member, now);
 
         // Answered "pending" before the caller's response timeout at the latest, and three times per lease; the
@@ -207,6 +218,37 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         return cancelled;
     }
 
+    /// <summary>
+    /// A participant re-attaching from an earlier activation of this shard, which may have died between its release and
+    /// its answer: the barrier grain remembers each member's index under the member's own id. Asking also retires the
+    /// earlier activations, so none of their arrivals can be released after the answer. Returns the participant's outcome
+    /// if it has one (its release, here or by an earlier activation), or null if it must join.
+    /// </summary>
+    private async Task<ArrivalOutcome?> RecallAsync(ArrivalRequest request, string name)
+    {
+        var ask = new ArrivalRequest(request.Id, request.Parties, null, null, null) { Recall = true, Shard = this.GetPrimaryKeyString(), ShardEpoch = _epoch };
+        var recalled = await GrainFactory.GetGrain<IBarrierGrain>(Barrier).WaitAsync(ask);
+        if (_waiting.ContainsKey(request.Id))
+        {
+            return null;
+        }
+
+        if (Finished(request.Id) is { } finished)
+        {
+            return await finished;
+        }
+
+        if (recalled.Kind != ArrivalOutcomeKind.Released)
+        {
+            return null;
+        }
+
+        var outcome = _pending with { Kind = ArrivalOutcomeKind.Released, Index = recalled.Index, Phase = recalled.Phase, Units = 1, Offered = 1 };
+        Remember(request.Id, Task.FromResult(outcome));
+        LogRecalled(Barrier, name, recalled.Index, recalled.Phase);
+        return outcome;
+    }
+
     private static void ThrowIfNotSingle(ArrivalRequest request)
     {
         if (request.Units > 1 || request.Members is not null || request.Withdrawal || request.Lost is not null || request.Silo is not null)
@@ -218,14 +260,13 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     }
 
     /// <summary>A new participant: joins the coalescer for its terms, and is answered from what its coalesced arrival gets.</summary>
-    private ShardMember Join(ArrivalRequest request, TimeSpan? lease, DateTimeOffset now)
+    private ShardMember Join(ArrivalRequest request, string name, TimeSpan? lease)
     {
-        var name = request.Participant ?? CallerName() ?? "unknown";
         var key = new CoalescerKey(request.Parties, request.Lease, request.OnParticipantLost);
         _maxRemembered = Math.Max(_maxRemembered, (int)Math.Min(2L * request.Parties, int.MaxValue));
         var member = new ShardMember(request.Id, name, lease, request.OnParticipantLost);
         _waiting.Add(request.Id, member);
-        member.Arrival = CoalescerFor(key).Join(name, request.Timeout);
+        member.Arrival = CoalescerFor(key).Join(name, request.Timeout, request.Id);
         member.Outcome = OutcomeAsync(member);
         LogJoined(Barrier, name);
         return member;
@@ -413,6 +454,9 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Barrier {Barrier}: participant {Participant} joined a shard")]
     private partial void LogJoined(string barrier, string participant);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Barrier {Barrier}: participant {Participant} re-attached to its shard and got index {Index} of phase {Phase}, released by the shard's previous activation")]
+    private partial void LogRecalled(string barrier, string participant, int index, long phase);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Barrier {Barrier}: participant {Participant} stopped renewing its lease at its shard; policy {Policy}")]
     private partial void LogLeaseLost(string barrier, string participant, ParticipantLossPolicy policy);
