@@ -91,12 +91,14 @@ internal sealed class ArrivalPoller
         // Counted from the barrier's last answer, not from the first failure: a poll to a silo that just died
         // can itself hang for a whole response timeout before it fails.
         var lastHeard = Stopwatch.GetTimestamp();
+        var reissued = false;
 
         while (true)
         {
             // A re-attached arrival (new incarnation) should not get its full timeout again.
             var remaining = timeout is { } t ? Max(t - Stopwatch.GetElapsedTime(started), TimeSpan.Zero) : (TimeSpan?)null;
-            var request = first with { Timeout = remaining, MaxPoll = maxPoll, Incarnation = incarnation };
+            var request = first with { Timeout = remaining, MaxPoll = maxPoll, Incarnation = incarnation, Reissued = reissued };
+            reissued = true;
             request = reissue?.Invoke(request) ?? request;
 
             ArrivalOutcome outcome;

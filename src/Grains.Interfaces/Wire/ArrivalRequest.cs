@@ -102,4 +102,12 @@ public sealed record ArrivalRequest(
     /// </summary>
     [Id(16)]
     public bool Recall { get; init; }
+
+    /// <summary>
+    /// Not the arrival's first attempt: an earlier one may have reached the barrier or its shard, even if no answer came
+    /// back (so <see cref="Incarnation"/> may still be null). A shard that does not know the arrival then asks the barrier
+    /// whether an earlier activation's release counted it, before counting it again.
+    /// </summary>
+    [Id(17)]
+    public bool Reissued { get; init; }
 }

@@ -172,7 +172,9 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
                 throw Moving();
             }
 
-            if (request.Incarnation is not null && await RecallAsync(request, name) is { } recalled)
+            // A re-issue this activation does not know may come from an earlier one, even without its incarnation (the
+            // earlier one died before it answered at all).
+            if ((request.Incarnation is not null || request.Reissued) && await RecallAsync(request, name) is { } recalled)
             {
                 return recalled;
             }
