@@ -1,6 +1,6 @@
 namespace Orleans.Barrier.Tests;
 
-/// <summary>The contract as participants see it, run over every <see cref="BarrierShape"/> by the classes at the end.</summary>
+/// <summary>The contract as participants see it, run over every <see cref="BarrierShape"/> by the nested classes at the end.</summary>
 public abstract class BrokenBarrierTests(BarrierClusterFixture fixture, BarrierShape shape)
 {
     private readonly IClusterClient _client = fixture.Client;
@@ -155,10 +155,12 @@ public abstract class BrokenBarrierTests(BarrierClusterFixture fixture, BarrierS
 
         Assert.Equal(BrokenBarrierReason.Timeout, broken.Reason);
     }
+
+    /// <summary>The contract on the single-grain shape.</summary>
+    [Collection(SharedClusterDefinition.Name)]
+    public sealed class OnSingleGrain(BarrierClusterFixture fixture) : BrokenBarrierTests(fixture, BarrierShape.SingleGrain);
+
+    /// <summary>The contract on the tiered shape.</summary>
+    [Collection(SharedClusterDefinition.Name)]
+    public sealed class OnTiers(BarrierClusterFixture fixture) : BrokenBarrierTests(fixture, BarrierShape.Tiered);
 }
-
-[Collection(SharedClusterDefinition.Name)]
-public sealed class BrokenBarrierTestsOnSingleGrain(BarrierClusterFixture fixture) : BrokenBarrierTests(fixture, BarrierShape.SingleGrain);
-
-[Collection(SharedClusterDefinition.Name)]
-public sealed class BrokenBarrierTestsOnTiers(BarrierClusterFixture fixture) : BrokenBarrierTests(fixture, BarrierShape.Tiered);

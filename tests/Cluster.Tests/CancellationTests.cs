@@ -2,7 +2,7 @@ using Xunit.Abstractions;
 
 namespace Orleans.Barrier.Tests;
 
-/// <summary>The contract as participants see it, run over every <see cref="BarrierShape"/> by the classes at the end.</summary>
+/// <summary>The contract as participants see it, run over every <see cref="BarrierShape"/> by the nested classes at the end.</summary>
 public abstract class CancellationTests(BarrierClusterFixture fixture, ITestOutputHelper output, BarrierShape shape)
 {
     private readonly IClusterClient _client = fixture.Client;
@@ -118,10 +118,12 @@ public abstract class CancellationTests(BarrierClusterFixture fixture, ITestOutp
         // Both sides of the race must really have been exercised, or the test proved nothing about it.
         Assert.True(releaseWon > 0 && cancelWon > 0, $"release won {releaseWon}, cancellation won {cancelWon}");
     }
+
+    /// <summary>The contract on the single-grain shape.</summary>
+    [Collection(SharedClusterDefinition.Name)]
+    public sealed class OnSingleGrain(BarrierClusterFixture fixture, ITestOutputHelper output) : CancellationTests(fixture, output, BarrierShape.SingleGrain);
+
+    /// <summary>The contract on the tiered shape.</summary>
+    [Collection(SharedClusterDefinition.Name)]
+    public sealed class OnTiers(BarrierClusterFixture fixture, ITestOutputHelper output) : CancellationTests(fixture, output, BarrierShape.Tiered);
 }
-
-[Collection(SharedClusterDefinition.Name)]
-public sealed class CancellationTestsOnSingleGrain(BarrierClusterFixture fixture, ITestOutputHelper output) : CancellationTests(fixture, output, BarrierShape.SingleGrain);
-
-[Collection(SharedClusterDefinition.Name)]
-public sealed class CancellationTestsOnTiers(BarrierClusterFixture fixture, ITestOutputHelper output) : CancellationTests(fixture, output, BarrierShape.Tiered);

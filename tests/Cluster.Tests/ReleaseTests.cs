@@ -1,6 +1,6 @@
 namespace Orleans.Barrier.Tests;
 
-/// <summary>The contract as participants see it, run over every <see cref="BarrierShape"/> by the classes at the end.</summary>
+/// <summary>The contract as participants see it, run over every <see cref="BarrierShape"/> by the nested classes at the end.</summary>
 public abstract class ReleaseTests(BarrierClusterFixture fixture, BarrierShape shape)
 {
     private readonly IClusterClient _client = fixture.Client;
@@ -136,10 +136,12 @@ public abstract class ReleaseTests(BarrierClusterFixture fixture, BarrierShape s
         Assert.Equal(1, await barrier.WaitAsync().Bounded());
         Assert.Equal(0, await early.Bounded());
     }
+
+    /// <summary>The contract on the single-grain shape.</summary>
+    [Collection(SharedClusterDefinition.Name)]
+    public sealed class OnSingleGrain(BarrierClusterFixture fixture) : ReleaseTests(fixture, BarrierShape.SingleGrain);
+
+    /// <summary>The contract on the tiered shape.</summary>
+    [Collection(SharedClusterDefinition.Name)]
+    public sealed class OnTiers(BarrierClusterFixture fixture) : ReleaseTests(fixture, BarrierShape.Tiered);
 }
-
-[Collection(SharedClusterDefinition.Name)]
-public sealed class ReleaseTestsOnSingleGrain(BarrierClusterFixture fixture) : ReleaseTests(fixture, BarrierShape.SingleGrain);
-
-[Collection(SharedClusterDefinition.Name)]
-public sealed class ReleaseTestsOnTiers(BarrierClusterFixture fixture) : ReleaseTests(fixture, BarrierShape.Tiered);

@@ -6,7 +6,7 @@ namespace Orleans.Barrier.Tests;
 
 /// <summary>
 /// What only a tiered barrier has: shards that coalesce the waits of participants from anywhere, and leases that run
-/// at the shard. (The contract itself runs over both shapes in the spec classes, e.g. <see cref="ReleaseTestsOnTiers"/>.)
+/// at the shard. (The contract itself runs over both shapes in the spec classes, e.g. <see cref="ReleaseTests.OnTiers"/>.)
 /// </summary>
 [Collection(SharedClusterDefinition.Name)]
 public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper output)
