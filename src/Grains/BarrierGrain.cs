@@ -23,8 +23,6 @@ namespace Orleans.Barrier;
 [GrainType("barrier")]
 internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrainCallFilter
 {
-    private static readonly TimeSpan MaxTimerDue = TimeSpan.FromDays(1);
-
     // A new activation is a new incarnation: a poll that was answered by an earlier one re-attaches here.
     private readonly Guid _incarnation = Guid.NewGuid();
     // A poll may be answered "pending" this much before its time, so one timer tick ends a batch of them.
@@ -37,10 +35,8 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     private readonly ILogger<BarrierGrain> _logger;
     private BarrierStateWriter _writer = null!;
     private BarrierStateMachine? _machine;
-    private IGrainTimer? _timer;
-    private DateTimeOffset? _timerArmedFor;
-    private GrainId? _caller;
-    private (GrainId Id, string Name) _lastCaller;
+    private readonly EarliestDueTimer _timer;
+    private readonly CallerNames _callers = new();
     private IManagementGrain? _management;
     private string? _name;
     private Exception? _fencedBy;
@@ -55,6 +51,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         _time = time;
         _logger = logger;
         _defaultPoll = _options.DefaultPollInterval ?? messaging.Value.ResponseTimeout / 2;
+        _timer = new EarliestDueTimer(this, OnTimerAsync, time);
     }
 
     // The key is parsed out of the grain id on each call otherwise; every poll asks for it.
@@ -76,7 +73,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     /// <remarks>The method runs synchronously up to its first await, so nothing else reads or changes the field in between.</remarks>
     public Task Invoke(IIncomingGrainCallContext context)
     {
-        _caller = context.SourceId;
+        _callers.Note(context.SourceId);
         return context.Invoke();
     }
 
@@ -102,7 +99,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         BarrierArguments.ThrowIfInvalidShard(request.Shard, request.ShardEpoch, nameof(request));
         BarrierArguments.ThrowIfInvalidMemberIds(request.MemberIds, request.Units, nameof(request));
 
-        var caller = CallerName();
+        var caller = _callers.Current;
         var terms = new ArrivalTerms(
             request.Participant ?? caller ?? "unknown",
             request.Timeout,
@@ -144,10 +141,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
             return ToOutcome(result);
         }
 
-        // A live participant renews its lease at least three times per lease, so one late poll does not lose it.
-        // Answered "pending" before the caller's response timeout at the latest; it re-issues the poll with the same id.
-        var poll = Min(Min(request.MaxPoll ?? _defaultPoll, _options.MaxPollInterval), terms.Lease is { } l ? l / 3 : TimeSpan.MaxValue);
-        _polls.ExpireAt(request.Id, pending, _time.GetUtcNow() + poll);
+        _polls.ExpireAt(request.Id, pending, _time.GetUtcNow() + PollLength.Of(request.MaxPoll, _defaultPoll, _options.MaxPollInterval, terms.Lease));
         ScheduleTimer();
         return ToOutcome(await pending.Task);
     }
@@ -200,22 +194,6 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
             HostSilo = RuntimeIdentity,
             Waiters = [.. waiters.Select((w, i) => w.Waiter.Silo is null ? w.Waiter with { Silo = silos[i] } : w.Waiter)],
         };
-    }
-
-    /// <summary>The caller's id as text, made once per caller rather than once per poll (one client's many tasks share it).</summary>
-    private string? CallerName()
-    {
-        if (_caller is not { } caller)
-        {
-            return null;
-        }
-
-        if (caller != _lastCaller.Id)
-        {
-            _lastCaller = (caller, caller.ToString());
-        }
-
-        return _lastCaller.Name;
     }
 
     private BarrierStateMachine GetOrCreateMachine(int parties)
@@ -311,8 +289,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         _fencedBy = exception;
         LogSteppedAside(exception, Name);
         _polls.FailAll(Fenced());
-        _timer?.Dispose();
-        _timer = null;
+        _timer.Stop();
         DeactivateOnIdle();
     }
 
@@ -335,35 +312,12 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
             return;
         }
 
-        // Lease renewals push the earliest deadline later on almost every poll; re-arming the timer for each would
-        // be waste. A timer that fires early finds nothing due and re-arms from there.
-        var next = Earliest(_machine?.NextDeadline, _polls.NextExpiry);
-        if (next is null || (_timerArmedFor is { } armed && armed <= next))
-        {
-            return;
-        }
-
-        _timerArmedFor = next;
-
-        // Timers cannot be set weeks ahead; an early tick finds nothing due and re-arms from here.
-        var due = next.Value - _time.GetUtcNow();
-        due = due < TimeSpan.Zero ? TimeSpan.Zero : Min(due, MaxTimerDue);
-        if (_timer is null)
-        {
-            _timer = this.RegisterGrainTimer(
-                OnTimerAsync,
-                new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, Interleave = true });
-        }
-        else
-        {
-            _timer.Change(due, Timeout.InfiniteTimeSpan);
-        }
+        _timer.ArmFor(EarliestDueTimer.Earliest(_machine?.NextDeadline, _polls.NextExpiry));
     }
 
     private async Task OnTimerAsync(CancellationToken cancellationToken)
     {
-        // The timer is one-shot: whatever it was armed for has now passed or must be re-armed.
-        _timerArmedFor = null;
+        _timer.Fired();
         if (_machine is not { } machine || _fencedBy is not null)
         {
             return;
@@ -380,9 +334,6 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
             // Fenced while storing what the deadline did; the activation is stepping aside and its waiters move on.
         }
     }
-
-    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b)
-        => a is null ? b : b is null ? a : a < b ? a : b;
 
     /// <summary>Finds the silo of each grain participant; clients and unknown callers get null.</summary>
     /// <remarks>
@@ -444,8 +395,6 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
 
     private ArrivalOutcome ToOutcome(ArrivalResult result)
         => new(result.Kind, result.Index, result.Phase, result.Reason, _incarnation) { LostParticipants = result.Lost, Units = result.Units, Offered = result.Offered };
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static void CountReleases(IReadOnlyList<ArrivalCompletion> completions)
     {

@@ -409,6 +409,27 @@ internal sealed class ArrivalCoalescer
         }
     }
 
+    /// <summary>
+    /// Under the lock, for a member that is leaving: the arrival that carries it to the barrier, or null if it has
+    /// already finished, or was not sent yet (it just leaves then: the barrier never heard of it).
+    /// </summary>
+    private CoalescedArrival? CarrierOfLeaving(LocalArrival member)
+    {
+        Debug.Assert(_lock.IsHeldByCurrentThread, "Callers hold the lock.");
+        if (member.Task.IsCompleted)
+        {
+            return null;
+        }
+
+        if (member.Sent is null)
+        {
+            _pending.Remove(member);
+            member.Cancel();
+        }
+
+        return member.Sent;
+    }
+
     /// <summary>A member asked to leave.</summary>
     private void Withdraw(LocalArrival member)
     {
@@ -416,17 +437,9 @@ internal sealed class ArrivalCoalescer
         LocalArrival[] staying;
         lock (_lock)
         {
-            if (member.Task.IsCompleted)
-            {
-                return;
-            }
-
-            send = member.Sent;
+            send = CarrierOfLeaving(member);
             if (send is null)
             {
-                // Not sent yet: the barrier never heard of it.
-                _pending.Remove(member);
-                member.Cancel();
                 return;
             }
 
@@ -477,22 +490,13 @@ internal sealed class ArrivalCoalescer
         CoalescedArrival? send;
         lock (_lock)
         {
-            if (member.Task.IsCompleted)
-            {
-                return;
-            }
-
-            send = member.Sent;
-            if (send is null)
-            {
-                // The barrier never counted it, so nobody waits for it there.
-                _pending.Remove(member);
-                member.Cancel();
-                return;
-            }
+            send = CarrierOfLeaving(member);
         }
 
-        _ = ReportLostAsync(send, member);
+        if (send is not null)
+        {
+            _ = ReportLostAsync(send, member);
+        }
     }
 
     private async Task ReportLostAsync(CoalescedArrival send, LocalArrival member)

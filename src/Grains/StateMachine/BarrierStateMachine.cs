@@ -669,46 +669,35 @@ internal sealed class BarrierStateMachine
         ForgetNames(node.Value);
     }
 
+    private void CountNames(WaitingArrival waiting) => CountNames(waiting, 1);
+
+    private void ForgetNames(WaitingArrival waiting) => CountNames(waiting, -1);
+
     // Not through WaitingArrival.Names: an arrival without members (nearly all) would allocate a list on every arrival.
-    private void CountNames(WaitingArrival waiting)
+    private void CountNames(WaitingArrival waiting, int by)
     {
         if (waiting.Members is null)
         {
-            CountName(waiting.Terms.Participant);
+            CountName(waiting.Terms.Participant, by);
             return;
         }
 
         foreach (var name in waiting.Members)
         {
-            CountName(name);
+            CountName(name, by);
         }
     }
 
-    private void ForgetNames(WaitingArrival waiting)
+    private void CountName(string name, int by)
     {
-        if (waiting.Members is null)
-        {
-            ForgetName(waiting.Terms.Participant);
-            return;
-        }
-
-        foreach (var name in waiting.Members)
-        {
-            ForgetName(name);
-        }
-    }
-
-    private void CountName(string name) => _waitingNames[name] = _waitingNames.GetValueOrDefault(name) + 1;
-
-    private void ForgetName(string name)
-    {
-        if (_waitingNames[name] == 1)
+        var count = _waitingNames.GetValueOrDefault(name) + by;
+        if (count == 0)
         {
             _waitingNames.Remove(name);
         }
         else
         {
-            _waitingNames[name]--;
+            _waitingNames[name] = count;
         }
     }
 

@@ -36,8 +36,6 @@ namespace Orleans.Barrier;
 [GrainType("barrier-shard")]
 internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIncomingGrainCallFilter
 {
-    private static readonly TimeSpan MaxTimerDue = TimeSpan.FromDays(1);
-
     // A poll may be answered "pending" this much before its time, so one timer tick ends a batch of them.
     private static readonly TimeSpan PollExpirySlack = TimeSpan.FromMilliseconds(200);
 
@@ -62,10 +60,8 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     // A generation holds at most this many: two parties' worth (as the barrier grain keeps), at least 1,024.
     private int _maxRemembered = BarrierStateMachine.MinRemembered;
 
-    private IGrainTimer? _timer;
-    private DateTimeOffset? _timerArmedFor;
-    private GrainId? _caller;
-    private (GrainId Id, string Name) _lastCaller;
+    private readonly EarliestDueTimer _timer;
+    private readonly CallerNames _callers = new();
     private string? _barrier;
     private bool _deactivating;
 
@@ -84,6 +80,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         _defaultPoll = _options.DefaultPollInterval ?? messaging.Value.ResponseTimeout / 2;
         _isCurrentLease = IsCurrentLease;
         _pending = new ArrivalOutcome(ArrivalOutcomeKind.Pending, -1, 0, null, _incarnation);
+        _timer = new EarliestDueTimer(this, OnTimer, time);
     }
 
     // The barrier's name: the key after the shard number.
@@ -111,7 +108,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _deactivating = true;
-        _timer?.Dispose();
+        _timer.Stop();
         var outcomes = _waiting.Values.Select(member =>
         {
             member.Arrival.Withdraw();
@@ -131,7 +128,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     /// <summary>Notes who is calling, so an unnamed arrival is named by its caller's grain or client id, as at the barrier grain.</summary>
     public Task Invoke(IIncomingGrainCallContext context)
     {
-        _caller = context.SourceId;
+        _callers.Note(context.SourceId);
         return context.Invoke();
     }
 
@@ -153,7 +150,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         ThrowIfNotSingle(request);
 
         // Named before any await: another call may note its own caller meanwhile.
-        var name = request.Participant ?? CallerName() ?? "unknown";
+        var name = request.Participant ?? _callers.Current ?? "unknown";
         if (!_waiting.TryGetValue(request.Id, out var member))
         {
             if (Finished(request.Id) is { } finished)
@@ -189,11 +186,9 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         var now = _time.GetUtcNow();
         Renew(member, now);
 
-        // Answered "pending" before the caller's response timeout at the latest, and three times per lease; the
-        // participant re-issues its poll with the same id, which renews its lease here.
-        var poll = Min(Min(request.MaxPoll ?? _defaultPoll, _options.MaxPollInterval), member.Lease is { } l ? l / 3 : TimeSpan.MaxValue);
+        // The participant's re-issued polls renew its lease here.
         var held = _polls.GetOrAdd(request.Id);
-        _polls.ExpireAt(request.Id, held, now + poll);
+        _polls.ExpireAt(request.Id, held, now + PollLength.Of(request.MaxPoll, _defaultPoll, _options.MaxPollInterval, member.Lease));
         ScheduleTimer();
         return await held.Task;
     }
@@ -388,32 +383,16 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     /// <summary>Arms the one timer for whichever comes first: a lease running out or a held poll's expiry.</summary>
     private void ScheduleTimer()
     {
-        var lease = _leases.TryPeek(_isCurrentLease, out var earliest) ? earliest.At : (DateTimeOffset?)null;
-        var poll = _polls.NextExpiry;
-        var next = lease is null ? poll : poll is null ? lease : lease < poll ? lease : poll;
-        if (_deactivating || next is null || (_timerArmedFor is { } armed && armed <= next))
+        if (!_deactivating)
         {
-            return;
-        }
-
-        _timerArmedFor = next;
-        var due = next.Value - _time.GetUtcNow();
-        due = due < TimeSpan.Zero ? TimeSpan.Zero : Min(due, MaxTimerDue);
-        if (_timer is null)
-        {
-            _timer = this.RegisterGrainTimer(
-                OnTimer,
-                new GrainTimerCreationOptions { DueTime = due, Period = Timeout.InfiniteTimeSpan, Interleave = true });
-        }
-        else
-        {
-            _timer.Change(due, Timeout.InfiniteTimeSpan);
+            var lease = _leases.TryPeek(_isCurrentLease, out var earliest) ? earliest.At : (DateTimeOffset?)null;
+            _timer.ArmFor(EarliestDueTimer.Earliest(lease, _polls.NextExpiry));
         }
     }
 
     private Task OnTimer(CancellationToken cancellationToken)
     {
-        _timerArmedFor = null;
+        _timer.Fired();
         var now = _time.GetUtcNow();
         _polls.ExpireDue(now + PollExpirySlack, _pending);
         while (_leases.TryPeek(_isCurrentLease, out var due) && due.At <= now)
@@ -435,24 +414,6 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         ScheduleTimer();
         return Task.CompletedTask;
     }
-
-    /// <summary>The caller's id as text, made once per caller rather than once per poll.</summary>
-    private string? CallerName()
-    {
-        if (_caller is not { } caller)
-        {
-            return null;
-        }
-
-        if (caller != _lastCaller.Id)
-        {
-            _lastCaller = (caller, caller.ToString());
-        }
-
-        return _lastCaller.Name;
-    }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Barrier {Barrier}: participant {Participant} joined a shard")]
     private partial void LogJoined(string barrier, string participant);
