@@ -62,10 +62,14 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         var storage = ServiceProvider.GetKeyedService<IGrainStorage>(_options.StorageName)
             ?? ServiceProvider.GetRequiredKeyedService<IGrainStorage>(BarrierSiloBuilderExtensions.FallbackStorageName);
         _writer = new BarrierStateWriter(storage, this.GetGrainId());
-        if (await _writer.ReadAsync() is { } snapshot)
+
+        // Claimed before this activation answers anything: an earlier activation that still runs (its silo frozen
+        // past being declared dead, or cut off from the others) can then no longer store a step, so it cannot hand
+        // out an index this one does not know of. If the claim fails, the activation fails and the caller retries.
+        if (await _writer.ClaimAsync() is { } snapshot)
         {
             _machine = BarrierStateMachine.Restore(Name, snapshot, _options.ResultRetention, _time.GetUtcNow());
-            LogRestored(Name, snapshot.Parties, snapshot.Phase, snapshot.BrokenReason);
+            LogRestored(Name, snapshot.Parties, snapshot.Phase, snapshot.BrokenReason, _writer.Epoch);
         }
     }
 
@@ -441,8 +445,8 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     [LoggerMessage(Level = LogLevel.Information, Message = "Barrier {Barrier} created with {Parties} parties")]
     private partial void LogCreated(string barrier, int parties);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Barrier {Barrier} restored from storage: {Parties} parties, phase {Phase}, broken: {BrokenReason}")]
-    private partial void LogRestored(string barrier, int parties, long phase, BrokenBarrierReason? brokenReason);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Barrier {Barrier} restored from storage and claimed as epoch {Epoch}: {Parties} parties, phase {Phase}, broken: {BrokenReason}")]
+    private partial void LogRestored(string barrier, int parties, long phase, BrokenBarrierReason? brokenReason, long epoch);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Barrier {Barrier} released {Count} arrivals in phase {Phase}")]
     private partial void LogReleased(string barrier, int count, long phase);

@@ -92,6 +92,16 @@ public sealed class RedisSiloCluster : IAsyncLifetime
         _gone.Add(silo);
     }
 
+    /// <summary>
+    /// Takes <paramref name="silo"/> out of the silos tests may use, without stopping it: a paused silo that the
+    /// cluster declared dead stops itself once it runs again and learns so (and is killed at the end if it does not).
+    /// </summary>
+    internal void Forget(SiloProcess silo)
+    {
+        _silos.Remove(silo);
+        _gone.Add(silo);
+    }
+
     /// <summary>Stops every running silo as an operator would (SIGTERM, all at once) and returns their exit codes.</summary>
     internal async Task<int[]> StopAllAsync()
     {

@@ -127,6 +127,44 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>Ends the process at once, as a crash would: no graceful shutdown, no goodbye to the cluster.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>True once the process has ended (killed, stopped, or it stopped itself).</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>
+    /// Freezes the process with SIGSTOP, as a long GC pause or a frozen VM would: its sockets stay open and nothing
+    /// answers, so the others see a silo that is neither gone nor alive. <see cref="Resume"/> lets it run on, unaware
+    /// of the time that passed.
+    /// </summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>Lets a process frozen by <see cref="PauseAsync"/> run again (SIGCONT).</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
+    /// <summary>Completes when the process has ended by itself within <paramref name="bound"/>; false if it has not.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan bound)
+    {
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(bound);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            ?? throw new InvalidOperationException("kill did not start.");
+        await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} of the silo on port {SiloPort} failed with exit code {kill.ExitCode}.");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _ready.TrySetCanceled();

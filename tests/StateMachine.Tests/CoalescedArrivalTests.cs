@@ -166,7 +166,7 @@ public sealed class CoalescedArrivalTests
         machine.Arrive(coalesced, Units(4), T0);
         machine.Arrive(last, Named("last"), T0);
 
-        var stored = StoredBarrier.From(machine.Snapshot());
+        var stored = StoredBarrier.From(machine.Snapshot(), epoch: 1);
         var restored = BarrierStateMachine.Restore("b", stored.ToSnapshot(), Retention, T0);
 
         Assert.Equal(ArrivalResult.Released(0, 1), restored.Arrive(solo, Named("solo"), T0).Result);
@@ -181,7 +181,7 @@ public sealed class CoalescedArrivalTests
         var machine = NewMachine(2);
         ArriveAll(machine, NewIds(2), T0);
 
-        Assert.Null(StoredBarrier.From(machine.Snapshot()).LastReleaseUnits);
+        Assert.Null(StoredBarrier.From(machine.Snapshot(), epoch: 1).LastReleaseUnits);
     }
 
     [Fact]
@@ -287,7 +287,7 @@ public sealed class CoalescedArrivalTests
         var coalesced = ArrivalId.New();
         machine.Arrive(coalesced, Grains("g1", "g2", "g3"), T0);
 
-        var restored = BarrierStateMachine.Restore("b", StoredBarrier.From(machine.Snapshot()).ToSnapshot(), Retention, T0);
+        var restored = BarrierStateMachine.Restore("b", StoredBarrier.From(machine.Snapshot(), epoch: 1).ToSnapshot(), Retention, T0);
 
         Assert.Equal(ArrivalResult.Released(1, 1, 2, offered: 3), restored.Arrive(coalesced, Grains("g1", "g2", "g3"), T0).Result);
         restored.Arrive(ArrivalId.New(), Named("solo"), T0);

@@ -215,11 +215,11 @@ internal sealed class ArrivalPoller
     }
 
     // BarrierUnavailableException from the grain means an activation stepped aside after a failed storage write.
-    private static bool IsTransient(Exception exception) => exception is SiloUnavailableException
+    // OrleansException itself (the base of the others) is what a silo the cluster has declared dead, but that still runs
+    // (frozen, then resumed), answers when it tries to activate the barrier again: "Trying to register ... on invalid
+    // silo". The barrier's own failures are never Orleans exceptions, so none of them is retried by mistake.
+    private static bool IsTransient(Exception exception) => exception is OrleansException
         or BarrierUnavailableException
-        or OrleansMessageRejectionException
-        or GatewayTooBusyException
-        or ConnectionFailedException
         or TimeoutException;
 
     private static TimeSpan? FindResponseTimeout(IGrainFactory factory)

@@ -48,7 +48,15 @@ internal sealed class StoredBarrier
     [Id(10)]
     public int[]? LastReleaseOffered { get; set; }
 
-    public static StoredBarrier From(BarrierSnapshot snapshot)
+    /// <summary>
+    /// The claim of the activation that wrote this: each activation writes the stored barrier back under the next
+    /// epoch before it answers anything, so a write by any earlier one fails on the ETag. 0 in barriers stored before
+    /// activations claimed.
+    /// </summary>
+    [Id(11)]
+    public long Epoch { get; set; }
+
+    public static StoredBarrier From(BarrierSnapshot snapshot, long epoch)
     {
         var release = snapshot.LastRelease;
         var arrivals = new Guid[release.Count];
@@ -106,6 +114,7 @@ internal sealed class StoredBarrier
             LastReleaseMembers = members,
             LastReleaseOffered = offered,
             Version = snapshot.Version,
+            Epoch = epoch,
         };
     }
 
