@@ -10,27 +10,30 @@ namespace Orleans.Barrier;
 internal sealed class BarrierAdmin(IGrainFactory factory) : IBarrierAdmin
 {
     /// <inheritdoc />
-    public async Task<BarrierStatus?> GetStatusAsync(string name, int? parties = null, CancellationToken cancellationToken = default)
+    public Task<BarrierStatus?> GetStatusAsync(string name, int? parties = null, CancellationToken cancellationToken = default)
     {
-        var grain = BarrierOf(name, parties);
-        cancellationToken.ThrowIfCancellationRequested();
-        return await grain.GetStatusAsync(parties).WaitAsync(cancellationToken);
+        ThrowIfInvalid(name, parties);
+        return cancellationToken.IsCancellationRequested
+            ? Task.FromCanceled<BarrierStatus?>(cancellationToken)
+            : factory.GetGrain<IBarrierGrain>(name).GetStatusAsync(parties).WaitAsync(cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task ResetAsync(string name, int? parties = null, CancellationToken cancellationToken = default)
+    public Task ResetAsync(string name, int? parties = null, CancellationToken cancellationToken = default)
     {
-        var grain = BarrierOf(name, parties);
-        cancellationToken.ThrowIfCancellationRequested();
-        await grain.ResetAsync(parties).WaitAsync(cancellationToken);
+        ThrowIfInvalid(name, parties);
+        return cancellationToken.IsCancellationRequested
+            ? Task.FromCanceled(cancellationToken)
+            : factory.GetGrain<IBarrierGrain>(name).ResetAsync(parties).WaitAsync(cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task AbortAsync(string name, int? parties = null, CancellationToken cancellationToken = default)
+    public Task AbortAsync(string name, int? parties = null, CancellationToken cancellationToken = default)
     {
-        var grain = BarrierOf(name, parties);
-        cancellationToken.ThrowIfCancellationRequested();
-        await grain.AbortAsync(parties).WaitAsync(cancellationToken);
+        ThrowIfInvalid(name, parties);
+        return cancellationToken.IsCancellationRequested
+            ? Task.FromCanceled(cancellationToken)
+            : factory.GetGrain<IBarrierGrain>(name).AbortAsync(parties).WaitAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -58,15 +61,17 @@ internal sealed class BarrierAdmin(IGrainFactory factory) : IBarrierAdmin
         }
     }
 
-    /// <summary>Checks the arguments before anything is sent, so a bad name or count never costs a grain call.</summary>
-    private IBarrierGrain BarrierOf(string name, int? parties)
+    /// <summary>
+    /// Checks the arguments at once, before anything is sent (thrown, not returned in the task, as
+    /// <see cref="BarrierGrainFactoryExtensions.GetBarrier(IGrainFactory, string, int)"/> does), so a bad name or count
+    /// never costs a grain call.
+    /// </summary>
+    private static void ThrowIfInvalid(string name, int? parties)
     {
         BarrierArguments.ThrowIfInvalidName(name, nameof(name));
         if (parties is { } count)
         {
             BarrierArguments.ThrowIfInvalidParties(count, nameof(parties));
         }
-
-        return factory.GetGrain<IBarrierGrain>(name);
     }
 }

@@ -23,11 +23,16 @@ namespace Orleans.Barrier;
 internal sealed partial class BarrierRegistryGrain : Grain, IBarrierRegistryGrain
 {
     private const string StateName = "registry";
+
+    // Each conflict means another activation wrote in between; more than a few in a row means something is wrong.
+    private const int MaxMergeAttempts = 5;
+
     private readonly BarrierHostOptions _options;
     private readonly ILogger<BarrierRegistryGrain> _logger;
     private readonly SortedSet<string> _names = new(StringComparer.Ordinal);
     private readonly GrainState<StoredRegistry> _state = new();
     private IGrainStorage _storage = null!;
+    private long _bucket;
 
     // Each added name moves _version on; storage holds every name added up to _storedVersion.
     private long _version;
@@ -45,6 +50,7 @@ internal sealed partial class BarrierRegistryGrain : Grain, IBarrierRegistryGrai
         // The same provider, resolved the same way, as the barrier grains: the registry must live as long as they do.
         _storage = ServiceProvider.GetKeyedService<IGrainStorage>(_options.StorageName)
             ?? ServiceProvider.GetRequiredKeyedService<IGrainStorage>(BarrierSiloBuilderExtensions.FallbackStorageName);
+        _bucket = this.GetPrimaryKeyLong();
         await _storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
         if (_state.RecordExists && _state.State?.Names is { } names)
         {
@@ -56,10 +62,9 @@ internal sealed partial class BarrierRegistryGrain : Grain, IBarrierRegistryGrai
     {
         // A raw caller can send anything; a name in the wrong bucket would never be listed.
         BarrierArguments.ThrowIfInvalidName(name, nameof(name));
-        var bucket = this.GetPrimaryKeyLong();
-        if (BarrierRegistryBuckets.Of(name) != bucket)
+        if (BarrierRegistryBuckets.Of(name) is var bucket && bucket != _bucket)
         {
-            throw new ArgumentException($"Barrier '{name}' belongs to registry bucket {BarrierRegistryBuckets.Of(name)}, not {bucket}.", nameof(name));
+            throw new ArgumentException($"Barrier '{name}' belongs to registry bucket {bucket}, not {_bucket}.", nameof(name));
         }
 
         if (!_names.Add(name))
@@ -69,7 +74,7 @@ internal sealed partial class BarrierRegistryGrain : Grain, IBarrierRegistryGrai
             return;
         }
 
-        LogRegistered(name, bucket);
+        LogRegistered(name, _bucket);
         await StoreAsync(++_version);
     }
 
@@ -102,9 +107,9 @@ internal sealed partial class BarrierRegistryGrain : Grain, IBarrierRegistryGrai
             }
             catch (Exception exception)
             {
-                // Storage no longer matches this activation (another one wrote since, or the write was lost). The
-                // caller's barrier steps aside and retries; a fresh activation re-reads the set from storage.
-                LogWriteFailed(exception, this.GetPrimaryKeyLong());
+                // Storage failed, or kept conflicting. The caller's barrier steps aside and its participants retry;
+                // a fresh activation re-reads the set from storage.
+                LogWriteFailed(exception, _bucket);
                 DeactivateOnIdle();
                 throw;
             }
@@ -122,14 +127,35 @@ internal sealed partial class BarrierRegistryGrain : Grain, IBarrierRegistryGrai
     {
         // Yield first so the registrations already queued behind this one join the same write.
         await Task.Yield();
-        var version = _version;
-        _state.State = new StoredRegistry { Names = [.. _names] };
-        await _storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
-        _storedVersion = version;
+        for (var attempt = 1; ; attempt++)
+        {
+            var version = _version;
+            _state.State = new StoredRegistry { Names = [.. _names] };
+            try
+            {
+                await _storage.WriteStateAsync(StateName, this.GetGrainId(), _state);
+                _storedVersion = version;
+                return;
+            }
+            catch (InconsistentStateException exception) when (attempt < MaxMergeAttempts)
+            {
+                // Another activation of this bucket wrote since (a silo failure can leave two for a moment). Names
+                // are only ever added, so the union of both sets is right: take the stored names in and write again.
+                LogMerging(exception, _bucket);
+                await _storage.ReadStateAsync(StateName, this.GetGrainId(), _state);
+                if (_state.RecordExists && _state.State?.Names is { } stored)
+                {
+                    _names.UnionWith(stored);
+                }
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Barrier {Barrier} registered in registry bucket {Bucket}")]
     private partial void LogRegistered(string barrier, long bucket);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Registry bucket {Bucket}: another activation wrote meanwhile; merging its names and writing again")]
+    private partial void LogMerging(Exception exception, long bucket);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Registry bucket {Bucket}: a storage write failed; this activation deactivates and the next one reads storage again")]
     private partial void LogWriteFailed(Exception exception, long bucket);
