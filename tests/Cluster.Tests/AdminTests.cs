@@ -366,6 +366,7 @@ public sealed class AdminTests(BarrierClusterFixture fixture, ITestOutputHelper 
     }
 
     /// <summary>A grain factory whose every member throws: proof that a call never reached it.</summary>
+    /// <remarks>Public and not sealed because <see cref="DispatchProxy"/> derives its proxy type from it.</remarks>
     public class ThrowingGrainFactory : DispatchProxy
     {
         public static IGrainFactory Create() => Create<IGrainFactory, ThrowingGrainFactory>();
