@@ -40,6 +40,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     private IManagementGrain? _management;
     private string? _name;
     private Exception? _fencedBy;
+    private Task? _registration;
 
     public BarrierGrain(
         IOptions<BarrierHostOptions> options,
@@ -268,6 +269,12 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
 
         try
         {
+            // A new barrier is listed before it is first stored, so a listing never misses a barrier that exists.
+            if (_writer.PersistedVersion == 0)
+            {
+                await (_registration ??= GrainFactory.GetGrain<IBarrierRegistryGrain>(BarrierRegistryBuckets.Of(Name)).RegisterAsync(Name));
+            }
+
             await _writer.PersistAsync(machine.Version, machine.Snapshot);
             return true;
         }

@@ -9,9 +9,9 @@ internal static class AbortCommand
         "abort",
         "Break a barrier: current and later waits fail (reason Aborted) until it is reset.",
         "The party count you expect. Without it the barrier must already have been used.",
-        async (barrier, name, parties, cancellationToken) =>
+        async (admin, name, parties, cancellationToken) =>
         {
-            await barrier.AbortAsync(parties).WaitAsync(cancellationToken);
+            await admin.AbortAsync(name, parties, cancellationToken);
             return $"Barrier '{name}' aborted: every wait fails with reason Aborted until it is reset.";
         });
 }

@@ -7,21 +7,21 @@ namespace Orleans.Barrier.Client.Commands;
 /// the same arguments, connection and error handling, with only the action and its message differing.
 /// </summary>
 /// <remarks>
-/// These commands call the barrier grain directly rather than through <see cref="IDistributedBarrier"/>: the grain
+/// These commands go through <see cref="IBarrierAdmin"/> rather than <see cref="IDistributedBarrier"/>: the admin
 /// takes an optional party count (none means "use the barrier's own, or refuse if it was never used"), which is
-/// what an operator who does not know the count needs, while the handle always sends one.
+/// what an operator who does not know the count needs, while a handle always sends one.
 /// </remarks>
 internal static class BarrierCommand
 {
     /// <summary>
-    /// Creates <c>VERB NAME [--parties N]</c>. <paramref name="act"/> gets the barrier's grain, its name and the
+    /// Creates <c>VERB NAME [--parties N]</c>. <paramref name="act"/> gets the cluster's barrier admin, the barrier's name and the
     /// party count (null when not given) and returns the line to print.
     /// </summary>
     public static Command Create(
         string verb,
         string description,
         string partiesDescription,
-        Func<IBarrierGrain, string, int?, CancellationToken, Task<string>> act)
+        Func<IBarrierAdmin, string, int?, CancellationToken, Task<string>> act)
     {
         var name = BarrierSymbols.Name();
         var parties = BarrierSymbols.Parties(required: false, partiesDescription);
@@ -39,7 +39,7 @@ internal static class BarrierCommand
                 var partyCount = parseResult.GetValue(parties);
 
                 await using var cluster = await connection.ConnectAsync(parseResult, cancellationToken);
-                await output.WriteLineAsync(await act(cluster.Client.GetGrain<IBarrierGrain>(barrierName), barrierName, partyCount, cancellationToken));
+                await output.WriteLineAsync(await act(cluster.Client.GetBarrierAdmin(), barrierName, partyCount, cancellationToken));
                 return ExitCodes.Success;
             });
         });

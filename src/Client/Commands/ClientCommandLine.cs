@@ -12,6 +12,7 @@ internal static class ClientCommandLine
         StatusCommand.Create(),
         AbortCommand.Create(),
         ResetCommand.Create(),
+        ListCommand.Create(),
         DemoCommand.Create(),
     };
 }

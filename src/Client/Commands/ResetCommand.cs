@@ -9,9 +9,9 @@ internal static class ResetCommand
         "reset",
         "Empty a barrier and make it usable again; current waiters fail with reason Reset.",
         "The party count you expect. Without it the barrier must already have been used.",
-        async (barrier, name, parties, cancellationToken) =>
+        async (admin, name, parties, cancellationToken) =>
         {
-            await barrier.ResetAsync(parties).WaitAsync(cancellationToken);
+            await admin.ResetAsync(name, parties, cancellationToken);
             return $"Barrier '{name}' reset: it is empty and filling again.";
         });
 }
