@@ -28,6 +28,9 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     // A poll may be answered "pending" this much before its time, so one timer tick ends a batch of them.
     private static readonly TimeSpan PollExpirySlack = TimeSpan.FromMilliseconds(200);
     private readonly HeldPolls<ArrivalResult> _polls = new();
+
+    // Named in every pending answer, so a client can watch the silo that holds its polls.
+    private readonly SiloAddress _silo;
     private readonly Dictionary<string, string?> _siloBySource = new(StringComparer.Ordinal);
     private readonly BarrierHostOptions _options;
     private readonly TimeSpan _defaultPoll;
@@ -45,9 +48,11 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     public BarrierGrain(
         IOptions<BarrierHostOptions> options,
         IOptions<SiloMessagingOptions> messaging,
+        ILocalSiloDetails silo,
         TimeProvider time,
         ILogger<BarrierGrain> logger)
     {
+        _silo = silo.SiloAddress;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -404,8 +409,13 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         }
     }
 
-    private ArrivalOutcome ToOutcome(ArrivalResult result)
-        => new(result.Kind, result.Index, result.Phase, result.Reason, _incarnation) { LostParticipants = result.Lost, Units = result.Units, Offered = result.Offered };
+    private ArrivalOutcome ToOutcome(ArrivalResult result) => new(result.Kind, result.Index, result.Phase, result.Reason, _incarnation)
+    {
+        LostParticipants = result.Lost,
+        Units = result.Units,
+        Offered = result.Offered,
+        Host = result.Kind == ArrivalOutcomeKind.Pending ? _silo : null,
+    };
 
     private static void CountReleases(IReadOnlyList<ArrivalCompletion> completions)
     {

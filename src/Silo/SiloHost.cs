@@ -104,6 +104,12 @@ internal static partial class SiloHost
                 if (settings.ProbeTimeout is { } probeTimeout)
                 {
                     membership.ProbeTimeout = probeTimeout;
+
+                    // How soon a silo that the others declared dead while it was frozen or cut off from them reads its
+                    // own death from the table and stops. Orleans' 60 s would let it go on answering its clients for a
+                    // minute; a table read every two probe timeouts costs one Redis read per silo.
+                    var refresh = probeTimeout * 2;
+                    membership.TableRefreshTimeout = refresh < membership.TableRefreshTimeout ? refresh : membership.TableRefreshTimeout;
                 }
 
                 if (settings.MissedProbesLimit is { } missedProbes)
@@ -126,7 +132,7 @@ internal static partial class SiloHost
             var probing = host.Services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
             membership += string.Create(
                 CultureInfo.InvariantCulture,
-                $", liveness probe timeout {probing.ProbeTimeout.TotalSeconds:0.###}s, dead after {probing.NumMissedProbesLimit} missed probes");
+                $", liveness probe timeout {probing.ProbeTimeout.TotalSeconds:0.###}s, dead after {probing.NumMissedProbesLimit} missed probes, table read every {probing.TableRefreshTimeout.TotalSeconds:0.###}s");
         }
 
         LogStarting(logger, settings.SiloPort, settings.GatewayPort, membership, settings.ClusterId, settings.ServiceId, tls?.Description ?? "off");

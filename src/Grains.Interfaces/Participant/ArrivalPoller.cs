@@ -33,9 +33,15 @@ internal sealed class ArrivalPoller
     // Between re-issues after a failure, so a dead gateway is not hammered.
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
 
+    // A client's first poll of an arrival is held at most this long, so that a wait that outlasts it learns which silo
+    // holds its polls (every later poll is watched, see HostWatch) after one extra message, and a wait shorter than it
+    // costs nothing extra.
+    private static readonly TimeSpan FirstPollHold = TimeSpan.FromSeconds(2);
+
     private readonly IBarrierGrain _grain;
     private readonly IBarrierShardGrain? _shard;
     private readonly TimeSpan? _callerResponseTimeout;
+    private readonly HostWatch? _hostWatch;
 
     /// <param name="factory">The client's or silo's grain factory.</param>
     /// <param name="name">The barrier's name.</param>
@@ -48,6 +54,7 @@ internal sealed class ArrivalPoller
         _grain = factory.GetGrain<IBarrierGrain>(name);
         _shard = shard is null ? null : factory.GetGrain<IBarrierShardGrain>(shard);
         _callerResponseTimeout = FindResponseTimeout(factory);
+        _hostWatch = HostWatch.For(factory);
     }
 
     public string Name { get; }
@@ -92,26 +99,39 @@ internal sealed class ArrivalPoller
         // can itself hang for a whole response timeout before it fails.
         var lastHeard = Stopwatch.GetTimestamp();
         var reissued = false;
+        SiloAddress? host = null;
 
         while (true)
         {
             // A re-attached arrival (new incarnation) should not get its full timeout again.
             var remaining = timeout is { } t ? Max(t - Stopwatch.GetElapsedTime(started), TimeSpan.Zero) : (TimeSpan?)null;
-            var request = first with { Timeout = remaining, MaxPoll = maxPoll, Incarnation = incarnation, Reissued = reissued };
+            var hold = _hostWatch is not null && host is null && maxPoll is { } longest ? Min(longest, FirstPollHold) : maxPoll;
+            var request = first with { Timeout = remaining, MaxPoll = hold, Incarnation = incarnation, Reissued = reissued };
             reissued = true;
             request = reissue?.Invoke(request) ?? request;
 
             ArrivalOutcome outcome;
             var pollStarted = Stopwatch.GetTimestamp();
+            using var watching = host is not null && _hostWatch is { } watch ? watch.Watch(host) : default(HostWatch.Registration?);
             try
             {
-                // The grain holds a poll at most maxPoll, so one unanswered well past that went to a silo that died:
+                // The grain holds a poll at most that long, so one unanswered well past it went to a silo that died:
                 // re-issue it then rather than at the response timeout (twice as long), which a client never cuts
-                // short when a silo dies.
+                // short when a silo dies. A client learns of the death sooner from its watch.
                 var poll = _shard is { } shard ? shard.WaitAsync(request) : _grain.WaitAsync(request);
-                outcome = maxPoll is { } held
-                    ? await poll.WaitAsync(held + PollGrace(held), cancellationToken)
-                    : await poll.WaitAsync(cancellationToken);
+                var answer = hold is { } held
+                    ? poll.WaitAsync(held + PollGrace(held), cancellationToken)
+                    : poll.WaitAsync(cancellationToken);
+                if (watching is { } registration && await Task.WhenAny(answer, registration.Dead) != answer)
+                {
+                    // The silo holding the poll was declared dead: it will never answer. Re-issue now; the poll's
+                    // re-attaches to the barrier's next activation, on a silo that is alive.
+                    Forget(answer);
+                    host = null;
+                    continue;
+                }
+
+                outcome = await answer;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -127,7 +147,7 @@ internal sealed class ArrivalPoller
                         exception);
                 }
 
-                if (exception is TimeoutException && maxPoll is { } held && Stopwatch.GetElapsedTime(pollStarted) >= held + PollGrace(held))
+                if (exception is TimeoutException && hold is { } held && Stopwatch.GetElapsedTime(pollStarted) >= held + PollGrace(held))
                 {
                     // Our own bound ran out: the silo holding the poll is gone or stalled. Re-issue at once; the poll
                     // length was fine.
@@ -154,6 +174,7 @@ internal sealed class ArrivalPoller
             }
 
             incarnation = outcome.Incarnation;
+            host = outcome.Host;
         }
     }
 
@@ -228,6 +249,15 @@ internal sealed class ArrivalPoller
             : null;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>Lets an abandoned poll end unobserved: its silo is dead, so it can only fail, and nobody waits for it.</summary>
+    private static void Forget(Task poll) => poll.ContinueWith(
+        static abandoned => _ = abandoned.Exception,
+        CancellationToken.None,
+        TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+        TaskScheduler.Default);
 
     /// <summary>How much longer than the grain's longest hold a poll may take before the handle gives up on it: transit and a busy silo.</summary>
     private static TimeSpan PollGrace(TimeSpan held) => Max(held / 4, TimeSpan.FromSeconds(1));

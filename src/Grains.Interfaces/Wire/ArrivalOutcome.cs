@@ -34,4 +34,11 @@ public sealed record ArrivalOutcome(
     /// </summary>
     [Id(7)]
     public int Offered { get; init; }
+
+    /// <summary>
+    /// For a pending answer: the silo that holds the arrival's polls. A client watches it while its next poll is held
+    /// there (<see cref="ISiloStatusGrain"/>), and re-issues the poll as soon as the cluster declares that silo dead.
+    /// </summary>
+    [Id(8)]
+    public SiloAddress? Host { get; init; }
 }

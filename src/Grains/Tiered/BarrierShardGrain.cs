@@ -71,6 +71,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     public BarrierShardGrain(
         IOptions<BarrierHostOptions> options,
         IOptions<SiloMessagingOptions> messaging,
+        ILocalSiloDetails silo,
         TimeProvider time,
         ILogger<BarrierShardGrain> logger)
     {
@@ -79,7 +80,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         _logger = logger;
         _defaultPoll = _options.DefaultPollInterval ?? messaging.Value.ResponseTimeout / 2;
         _isCurrentLease = IsCurrentLease;
-        _pending = new ArrivalOutcome(ArrivalOutcomeKind.Pending, -1, 0, null, _incarnation);
+        _pending = new ArrivalOutcome(ArrivalOutcomeKind.Pending, -1, 0, null, _incarnation) { Host = silo.SiloAddress };
         _timer = new EarliestDueTimer(this, OnTimer, time);
     }
 
