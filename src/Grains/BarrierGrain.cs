@@ -45,7 +45,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     public BarrierGrain(
         IOptions<BarrierHostOptions> options,
         IOptions<SiloMessagingOptions> messaging,
-        TimeProvider time,
+        [FromKeyedServices(BarrierClock.ServiceKey)] TimeProvider time,
         ILogger<BarrierGrain> logger)
     {
         _options = options.Value;

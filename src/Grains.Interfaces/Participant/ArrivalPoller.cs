@@ -30,12 +30,15 @@ internal sealed class ArrivalPoller
     // cluster to declare a dead silo and re-home the barrier, short enough that nobody waits on a ghost.
     private static readonly TimeSpan DefaultReattachWindow = TimeSpan.FromMinutes(1);
 
-    // Between re-issues after a failure, so a dead gateway is not hammered.
+    // Between re-issues after a failure, so a dead gateway is not hammered. Real time: it paces messages.
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
 
     private readonly IBarrierGrain _grain;
     private readonly IBarrierShardGrain? _shard;
     private readonly TimeSpan? _callerResponseTimeout;
+
+    // The barrier's clock (BarrierClock) for timeouts and re-attach windows: the client's, or the calling grain's silo's.
+    private readonly TimeProvider _time;
 
     /// <param name="factory">The client's or silo's grain factory.</param>
     /// <param name="name">The barrier's name.</param>
@@ -48,11 +51,15 @@ internal sealed class ArrivalPoller
         _grain = factory.GetGrain<IBarrierGrain>(name);
         _shard = shard is null ? null : factory.GetGrain<IBarrierShardGrain>(shard);
         _callerResponseTimeout = FindResponseTimeout(factory);
+        _time = BarrierClock.From(factory is IClusterClient client ? client.ServiceProvider : CallingGrain.Services);
     }
 
     public string Name { get; }
 
     public int Parties { get; }
+
+    /// <summary>The clock this poll loop measures timeouts on, which the coalescers sharing it measure their members' on too.</summary>
+    public TimeProvider Time => _time;
 
     /// <summary>The barrier grain itself, for the calls that are not arrivals.</summary>
     public IBarrierGrain Grain => _grain;
@@ -83,25 +90,27 @@ internal sealed class ArrivalPoller
         CancellationToken cancellationToken)
     {
         var timeout = first.Timeout;
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         var maxPoll = _callerResponseTimeout is { } responseTimeout ? Max(responseTimeout / 2, MinPoll) : (TimeSpan?)null;
         var reattachWindow = _callerResponseTimeout is { } rt ? rt * 2 : DefaultReattachWindow;
         Guid? incarnation = null;
 
         // Counted from the barrier's last answer, not from the first failure: a poll to a silo that just died
         // can itself hang for a whole response timeout before it fails.
-        var lastHeard = Stopwatch.GetTimestamp();
+        var lastHeard = _time.GetTimestamp();
         var reissued = false;
 
         while (true)
         {
             // A re-attached arrival (new incarnation) should not get its full timeout again.
-            var remaining = timeout is { } t ? Max(t - Stopwatch.GetElapsedTime(started), TimeSpan.Zero) : (TimeSpan?)null;
+            var remaining = timeout is { } t ? Max(t - _time.GetElapsedTime(started), TimeSpan.Zero) : (TimeSpan?)null;
             var request = first with { Timeout = remaining, MaxPoll = maxPoll, Incarnation = incarnation, Reissued = reissued };
             reissued = true;
             request = reissue?.Invoke(request) ?? request;
 
             ArrivalOutcome outcome;
+
+            // Real time, not the barrier's clock: this bound races Orleans' response timeout, which runs on real time.
             var pollStarted = Stopwatch.GetTimestamp();
             try
             {
@@ -119,7 +128,7 @@ internal sealed class ArrivalPoller
             }
             catch (Exception exception) when (IsTransient(exception))
             {
-                var silentFor = Stopwatch.GetElapsedTime(lastHeard);
+                var silentFor = _time.GetElapsedTime(lastHeard);
                 if (silentFor >= reattachWindow)
                 {
                     throw new BarrierUnavailableException(
@@ -147,7 +156,7 @@ internal sealed class ArrivalPoller
                 continue;
             }
 
-            lastHeard = Stopwatch.GetTimestamp();
+            lastHeard = _time.GetTimestamp();
             if (outcome.Kind != ArrivalOutcomeKind.Pending)
             {
                 return finish(this, outcome, first.Id, cancellationToken);
@@ -193,7 +202,7 @@ internal sealed class ArrivalPoller
         // The grain's turn decides whether the release or the cancellation came first; whatever it says is final.
         // A cancellation that fails in transit is retried like a poll: the arrival may have re-attached to a new
         // activation, and leaving it there would count a participant that has gone.
-        var lastHeard = Stopwatch.GetTimestamp();
+        var lastHeard = _time.GetTimestamp();
         var window = _callerResponseTimeout is { } rt ? rt * 2 : DefaultReattachWindow;
         while (true)
         {
@@ -203,7 +212,7 @@ internal sealed class ArrivalPoller
             }
             catch (Exception exception) when (IsTransient(exception))
             {
-                if (Stopwatch.GetElapsedTime(lastHeard) >= window)
+                if (_time.GetElapsedTime(lastHeard) >= window)
                 {
                     // No silo holds the barrier any more, and the arrival went with it: nothing is left to count it.
                     throw new OperationCanceledException($"The wait on barrier '{Name}' was cancelled.", exception, cancellationToken);

@@ -71,7 +71,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     public BarrierShardGrain(
         IOptions<BarrierHostOptions> options,
         IOptions<SiloMessagingOptions> messaging,
-        TimeProvider time,
+        [FromKeyedServices(BarrierClock.ServiceKey)] TimeProvider time,
         ILogger<BarrierShardGrain> logger)
     {
         _options = options.Value;
