@@ -49,7 +49,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         IOptions<BarrierHostOptions> options,
         IOptions<SiloMessagingOptions> messaging,
         ILocalSiloDetails silo,
-        TimeProvider time,
+        [FromKeyedServices(BarrierClock.ServiceKey)] TimeProvider time,
         ILogger<BarrierGrain> logger)
     {
         _silo = silo.SiloAddress;

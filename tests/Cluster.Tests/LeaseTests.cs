@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Orleans.Barrier.Testing;
 using Orleans.TestingHost;
 using Xunit.Abstractions;
 
@@ -7,20 +8,21 @@ namespace Orleans.Barrier.Tests;
 /// <summary>
 /// Participants that die while waiting, in each way a participant can die (its client disposed without a word, the
 /// silo under its grain killed), are found out by their leases, and each loss policy acts within twice the lease.
-/// Detection is timed from the moment of death and printed. The tests that kill something deploy their own cluster;
-/// the class still sits in the shared collection, so its timed tests run after the shared cluster's tests rather than
-/// beside them on the same two cores.
+/// Each test deploys a cluster whose barriers run on a test clock (<see cref="BarrierTestClock"/>): after a
+/// death the test moves barrier time on, step by step, until the loss shows, and detection is how far it moved,
+/// printed. Nothing sleeps on a real lease. The class still sits in the shared collection, so its clusters start after
+/// the shared cluster's tests rather than beside them on the same two cores.
 /// </summary>
 [Collection(SharedClusterDefinition.Name)]
-public sealed class LeaseTests(BarrierClusterFixture fixture, ITestOutputHelper output)
+public sealed class LeaseTests(ITestOutputHelper output)
 {
     // Short enough for quick tests, long enough that participants renew calmly (a poll every 2/3 s) inside the
     // clusters' 3 s response timeout.
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(2);
 
     // The promise is detection within twice the lease. What the tests measure is a little longer than what the
-    // barrier does: it starts before the call that kills, and ends when the news has reached a waiter on another
-    // client (one more message) or a status poll has seen it (one more poll).
+    // barrier does: it ends at the first step after the news has reached a waiter on another client (one more message)
+    // or a status poll has seen it (one more poll).
     private static readonly TimeSpan DetectionBound = (2 * Lease) + TimeSpan.FromMilliseconds(500);
 
     // A lease renewed just before death still has at least two thirds of its length to run (polls are held at most
@@ -32,7 +34,7 @@ public sealed class LeaseTests(BarrierClusterFixture fixture, ITestOutputHelper 
     [Fact]
     public async Task WaitAsync_ParticipantClientDisposedWithBreakPolicy_OthersThrowParticipantLostNamingItWithinTwoLeases()
     {
-        await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 1);
+        await using var cluster = await OwnedCluster.DeployWithTestClockAsync(silos: 1, overTcp: true);
         var name = TestBounds.UniqueName("lost-client");
         var first = Handle(cluster.Client, name, 4, "worker-1", ParticipantLossPolicy.Break).WaitAsync();
         var second = Handle(cluster.Client, name, 4, "worker-2", ParticipantLossPolicy.Break).WaitAsync();
@@ -42,13 +44,12 @@ public sealed class LeaseTests(BarrierClusterFixture fixture, ITestOutputHelper 
         var doomed = Handle(doomedClient.Client, name, 4, "worker-3", ParticipantLossPolicy.Break).WaitAsync();
         await watcher.WaitForWaitingAsync(3);
 
-        var died = Stopwatch.GetTimestamp();
         await doomedClient.KillAsync();
+        var detected = await cluster.Clock.AdvanceUntilAsync(() => first.IsCompleted, DetectionBound);
         var thrown = await Assert.ThrowsAsync<BrokenBarrierException>(() => first).Bounded();
-        var detected = Stopwatch.GetElapsedTime(died);
         var alsoThrown = await Assert.ThrowsAsync<BrokenBarrierException>(() => second).Bounded();
 
-        output.WriteLine($"disposed client, break: the others saw ParticipantLost {detected.TotalSeconds:F2}s after the client died (lease {Lease.TotalSeconds}s)");
+        output.WriteLine($"disposed client, break: the others saw ParticipantLost {detected.TotalSeconds:F2}s of barrier time after the client died (lease {Lease.TotalSeconds}s)");
         Assert.InRange(detected, TimeSpan.Zero, DetectionBound);
         Assert.All(new[] { thrown, alsoThrown }, t =>
         {
@@ -62,7 +63,7 @@ public sealed class LeaseTests(BarrierClusterFixture fixture, ITestOutputHelper 
     [Fact]
     public async Task WaitAsync_ParticipantClientDisposedWithEvictPolicy_OthersKeepWaitingAndAReplacementTakesItsPlace()
     {
-        await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 1);
+        await using var cluster = await OwnedCluster.DeployWithTestClockAsync(silos: 1, overTcp: true);
         var name = TestBounds.UniqueName("evicted-client");
         var watcher = cluster.Client.GetBarrier(name, 4);
         var first = Handle(cluster.Client, name, 4, "worker-1", ParticipantLossPolicy.Evict).WaitAsync();
@@ -73,12 +74,10 @@ public sealed class LeaseTests(BarrierClusterFixture fixture, ITestOutputHelper 
         var doomed = Handle(doomedClient.Client, name, 4, "worker-3", ParticipantLossPolicy.Evict).WaitAsync();
         await watcher.WaitForWaitingAsync(3);
 
-        var died = Stopwatch.GetTimestamp();
         await doomedClient.KillAsync();
-        var status = await watcher.WaitForWaitingAsync(2);
-        var detected = Stopwatch.GetElapsedTime(died);
+        var (detected, status) = await cluster.Clock.AdvanceUntilWaitingAsync(watcher, 2, DetectionBound);
 
-        output.WriteLine($"disposed client, evict: Waiting dropped {detected.TotalSeconds:F2}s after the client died (lease {Lease.TotalSeconds}s)");
+        output.WriteLine($"disposed client, evict: Waiting dropped {detected.TotalSeconds:F2}s of barrier time after the client died (lease {Lease.TotalSeconds}s)");
         Assert.InRange(detected, SilenceAtLeast, DetectionBound);
         await Assert.ThrowsAnyAsync<Exception>(() => doomed).Bounded();
         await AssertEvictedAndReplacedAsync(cluster.Client, watcher, status, first, second);
@@ -87,7 +86,7 @@ public sealed class LeaseTests(BarrierClusterFixture fixture, ITestOutputHelper 
     [Fact]
     public async Task WaitAsync_SiloOfParticipantGrainKilledWithBreakPolicy_OthersThrowParticipantLostNamingTheGrainWithinTwoLeases()
     {
-        await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 3);
+        await using var cluster = await OwnedCluster.DeployWithTestClockAsync(silos: 3, overTcp: true);
         var (grain, grainSilo) = await PlaceParticipantOnSecondarySiloAsync(cluster.Cluster);
         await using var survivor = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
         var watcher = await FindBarrierHostedAwayFromAsync(survivor.Client, 4, grainSilo);
@@ -99,14 +98,14 @@ public sealed class LeaseTests(BarrierClusterFixture fixture, ITestOutputHelper 
         await grain.StartWaitWithOptionsAsync(watcher.Name, 4, participant: null, Lease, ParticipantLossPolicy.Break).Bounded();
         await watcher.WaitForWaitingAsync(3);
 
-        var died = Stopwatch.GetTimestamp();
+        var killing = Stopwatch.StartNew();
         await cluster.Cluster.KillSiloAsync(grainSilo).WaitAsync(SiloDeathBound);
-        var killing = Stopwatch.GetElapsedTime(died);
+        killing.Stop();
+        var detected = await cluster.Clock.AdvanceUntilAsync(() => first.IsCompleted, DetectionBound);
         var thrown = await Assert.ThrowsAsync<BrokenBarrierException>(() => first).Bounded();
-        var detected = Stopwatch.GetElapsedTime(died);
         var alsoThrown = await Assert.ThrowsAsync<BrokenBarrierException>(() => second).Bounded();
 
-        output.WriteLine($"killed silo, break: the others saw ParticipantLost {detected.TotalSeconds:F2}s after the kill began (the kill call took {killing.TotalSeconds:F2}s; lease {Lease.TotalSeconds}s)");
+        output.WriteLine($"killed silo, break: the others saw ParticipantLost {detected.TotalSeconds:F2}s of barrier time after the kill (the kill call took {killing.Elapsed.TotalSeconds:F2}s of real time; lease {Lease.TotalSeconds}s)");
         Assert.InRange(detected, TimeSpan.Zero, DetectionBound);
         Assert.All(new[] { thrown, alsoThrown }, t =>
         {
@@ -120,7 +119,7 @@ public sealed class LeaseTests(BarrierClusterFixture fixture, ITestOutputHelper 
     public async Task WaitAsync_SiloOfCoalescedGrainsKilledWithBreakPolicy_OthersThrowParticipantLostNamingThoseGrains()
     {
         const int Grains = 16;
-        await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 3);
+        await using var cluster = await OwnedCluster.DeployWithTestClockAsync(silos: 3, overTcp: true);
         var (grain, grainSilo) = await PlaceParticipantOnSecondarySiloAsync(cluster.Cluster);
         await using var survivor = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
         var watcher = await FindBarrierHostedAwayFromAsync(survivor.Client, Grains + 2, grainSilo);
@@ -135,13 +134,12 @@ public sealed class LeaseTests(BarrierClusterFixture fixture, ITestOutputHelper 
         Assert.True(status.Arrivals < Grains + 1, $"{Grains} waits started in one turn were not coalesced at all.");
         Assert.Equal(["worker-0", .. names.Order(StringComparer.Ordinal)], status.Waiters.Select(w => w.Participant).Order(StringComparer.Ordinal));
 
-        var died = Stopwatch.GetTimestamp();
         await cluster.Cluster.KillSiloAsync(grainSilo).WaitAsync(SiloDeathBound);
+        var detected = await cluster.Clock.AdvanceUntilAsync(() => first.IsCompleted, DetectionBound);
         var thrown = await Assert.ThrowsAsync<BrokenBarrierException>(() => first).Bounded();
-        var detected = Stopwatch.GetElapsedTime(died);
 
         // Every member of the arrival whose lease ran out first is named (arrivals sent apart renew apart).
-        output.WriteLine($"killed the silo of coalesced grains, break: ParticipantLost [{string.Join(", ", thrown.LostParticipants)}] {detected.TotalSeconds:F2}s after the kill began (lease {Lease.TotalSeconds}s)");
+        output.WriteLine($"killed the silo of coalesced grains, break: ParticipantLost [{string.Join(", ", thrown.LostParticipants)}] {detected.TotalSeconds:F2}s of barrier time after the kill (lease {Lease.TotalSeconds}s)");
         Assert.InRange(detected, TimeSpan.Zero, DetectionBound);
         Assert.Equal(BrokenBarrierReason.ParticipantLost, thrown.Reason);
         Assert.NotEmpty(thrown.LostParticipants);
@@ -151,7 +149,7 @@ public sealed class LeaseTests(BarrierClusterFixture fixture, ITestOutputHelper 
     [Fact]
     public async Task WaitAsync_SiloOfParticipantGrainKilledWithEvictPolicy_OthersKeepWaitingAndAReplacementTakesItsPlace()
     {
-        await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 3);
+        await using var cluster = await OwnedCluster.DeployWithTestClockAsync(silos: 3, overTcp: true);
         var (grain, grainSilo) = await PlaceParticipantOnSecondarySiloAsync(cluster.Cluster);
         await using var survivor = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
         var watcher = await FindBarrierHostedAwayFromAsync(survivor.Client, 4, grainSilo);
@@ -162,13 +160,12 @@ public sealed class LeaseTests(BarrierClusterFixture fixture, ITestOutputHelper 
         await grain.StartWaitWithOptionsAsync(watcher.Name, 4, "worker-3", Lease, ParticipantLossPolicy.Evict).Bounded();
         await watcher.WaitForWaitingAsync(3);
 
-        var died = Stopwatch.GetTimestamp();
+        var killing = Stopwatch.StartNew();
         await cluster.Cluster.KillSiloAsync(grainSilo).WaitAsync(SiloDeathBound);
-        var killing = Stopwatch.GetElapsedTime(died);
-        var status = await watcher.WaitForWaitingAsync(2, TestBounds.Default, throughFailures: true);
-        var detected = Stopwatch.GetElapsedTime(died);
+        killing.Stop();
+        var (detected, status) = await cluster.Clock.AdvanceUntilWaitingAsync(watcher, 2, DetectionBound, throughFailures: true);
 
-        output.WriteLine($"killed silo, evict: Waiting dropped {detected.TotalSeconds:F2}s after the kill began (the kill call took {killing.TotalSeconds:F2}s; lease {Lease.TotalSeconds}s)");
+        output.WriteLine($"killed silo, evict: Waiting dropped {detected.TotalSeconds:F2}s of barrier time after the kill (the kill call took {killing.Elapsed.TotalSeconds:F2}s of real time; lease {Lease.TotalSeconds}s)");
         Assert.InRange(detected, SilenceAtLeast, DetectionBound);
         await AssertEvictedAndReplacedAsync(survivor.Client, watcher, status, first, second);
     }
@@ -177,26 +174,29 @@ public sealed class LeaseTests(BarrierClusterFixture fixture, ITestOutputHelper 
     public async Task WaitAsync_LiveParticipantWaitingForSeveralLeases_IsNotLostAndIsReleased()
     {
         var lease = TimeSpan.FromSeconds(1);
+        await using var cluster = await OwnedCluster.DeployWithTestClockAsync(silos: 2);
         var name = TestBounds.UniqueName("renewed");
-        var watcher = fixture.Client.GetBarrier(name, 2);
-        var waiting = Handle(fixture.Client, name, 2, "patient", ParticipantLossPolicy.Break, lease).WaitAsync();
+        var watcher = cluster.Client.GetBarrier(name, 2);
+        var waiting = Handle(cluster.Client, name, 2, "patient", ParticipantLossPolicy.Break, lease).WaitAsync();
         var arrived = (await watcher.WaitForWaitingAsync(1)).Waiters.Single().ArrivedAt;
 
         // Watch it outlive four leases: every look must find the same arrival still waiting, which only its renewals
         // allow (an expired lease breaks the barrier; a re-attached arrival would show a later arrival time).
-        var watched = Stopwatch.StartNew();
+        // Barrier time moves one step between looks, so the lease runs out four times over unless renewed.
+        var clock = cluster.Clock;
+        var started = clock.UtcNow;
         var looks = 0;
-        while (watched.Elapsed < 4 * lease)
+        while (clock.UtcNow - started < 4 * lease)
         {
             var status = await watcher.GetStatusAsync().Bounded();
-            Assert.False(status.IsBroken, $"Broken after {watched.Elapsed.TotalSeconds:F1}s: {status.BrokenReason} ({string.Join(", ", status.LostParticipants)})");
+            Assert.False(status.IsBroken, $"Broken after {(clock.UtcNow - started).TotalSeconds:F1}s: {status.BrokenReason} ({string.Join(", ", status.LostParticipants)})");
             Assert.Equal([new BarrierWaiter("patient", null, arrived)], status.Waiters);
             Assert.False(waiting.IsCompleted);
             looks++;
-            await Task.Delay(100);
+            await clock.AdvanceAsync(clock.Step);
         }
 
-        output.WriteLine($"still waiting after {watched.Elapsed.TotalSeconds:F1}s on a {lease.TotalSeconds}s lease ({looks} looks)");
+        output.WriteLine($"still waiting after {(clock.UtcNow - started).TotalSeconds:F1}s of barrier time on a {lease.TotalSeconds}s lease ({looks} looks)");
         Assert.Equal(1, await watcher.WaitAsync().Bounded());
         Assert.Equal(0, await waiting.Bounded());
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Orleans.Barrier.Testing;
 using Orleans.TestingHost;
 using Xunit.Abstractions;
 
@@ -113,7 +114,7 @@ public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper
     [Fact]
     public async Task WaitAsync_TieredParticipantClientKilledWithBreakPolicy_OthersThrowParticipantLostNamingIt()
     {
-        await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 2);
+        await using var cluster = await OwnedCluster.DeployWithTestClockAsync(silos: 2, overTcp: true);
         var name = TestBounds.UniqueName("tiered-lost");
         var first = Tiered(cluster.Client, name, 4, shards: 2, participant: "worker-1", ParticipantLossPolicy.Break).WaitAsync();
         var second = Tiered(cluster.Client, name, 4, shards: 2, participant: "worker-2", ParticipantLossPolicy.Break).WaitAsync();
@@ -123,13 +124,12 @@ public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper
         var doomed = Tiered(doomedClient.Client, name, 4, shards: 2, participant: "worker-3", ParticipantLossPolicy.Break).WaitAsync();
         await watcher.WaitForWaitingAsync(3);
 
-        var died = Stopwatch.GetTimestamp();
         await doomedClient.KillAsync();
+        var detected = await cluster.Clock.AdvanceUntilAsync(() => first.IsCompleted, DetectionBound);
         var thrown = await Assert.ThrowsAsync<BrokenBarrierException>(() => first).Bounded();
-        var detected = Stopwatch.GetElapsedTime(died);
         var alsoThrown = await Assert.ThrowsAsync<BrokenBarrierException>(() => second).Bounded();
 
-        output.WriteLine($"tiered, killed client, break: ParticipantLost {detected.TotalSeconds:F2}s after the client died (lease {Lease.TotalSeconds}s)");
+        output.WriteLine($"tiered, killed client, break: ParticipantLost {detected.TotalSeconds:F2}s of barrier time after the client died (lease {Lease.TotalSeconds}s)");
         Assert.InRange(detected, TimeSpan.Zero, DetectionBound);
         Assert.All(new[] { thrown, alsoThrown }, t =>
         {
@@ -144,7 +144,7 @@ public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper
     [Fact]
     public async Task WaitAsync_TieredParticipantClientKilledWithEvictPolicy_IsWithdrawnAndAReplacementTakesItsPlace()
     {
-        await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 2);
+        await using var cluster = await OwnedCluster.DeployWithTestClockAsync(silos: 2, overTcp: true);
         var name = TestBounds.UniqueName("tiered-evicted");
         var watcher = cluster.Client.GetBarrier(name, 4);
         var first = Tiered(cluster.Client, name, 4, shards: 2, participant: "worker-1", ParticipantLossPolicy.Evict).WaitAsync();
@@ -155,12 +155,10 @@ public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper
         var doomed = Tiered(doomedClient.Client, name, 4, shards: 2, participant: "worker-3", ParticipantLossPolicy.Evict).WaitAsync();
         await watcher.WaitForWaitingAsync(3);
 
-        var died = Stopwatch.GetTimestamp();
         await doomedClient.KillAsync();
-        var status = await watcher.WaitForWaitingAsync(2);
-        var detected = Stopwatch.GetElapsedTime(died);
+        var (detected, status) = await cluster.Clock.AdvanceUntilWaitingAsync(watcher, 2, DetectionBound);
 
-        output.WriteLine($"tiered, killed client, evict: Waiting dropped {detected.TotalSeconds:F2}s after the client died (lease {Lease.TotalSeconds}s)");
+        output.WriteLine($"tiered, killed client, evict: Waiting dropped {detected.TotalSeconds:F2}s of barrier time after the client died (lease {Lease.TotalSeconds}s)");
         Assert.InRange(detected, Lease / 3, DetectionBound);
         Assert.Equal(BarrierState.Filling, status.State);
         Assert.Equal(["worker-1", "worker-2"], status.Waiters.Select(w => w.Participant).Order(StringComparer.Ordinal));

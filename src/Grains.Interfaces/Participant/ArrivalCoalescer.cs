@@ -130,6 +130,7 @@ internal sealed class ArrivalCoalescer
             {
                 _returnTimerArmed = true;
                 _pendingWhenArmed = _pending.Count;
+                // Real time, not the barrier's clock: it waits out the process's own work of handing a release back.
                 _returnTimer ??= TimeProvider.System.CreateTimer(static self => ((ArrivalCoalescer)self!).OnReturnPause(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                 _returnTimer.Change(ReturnPause, Timeout.InfiniteTimeSpan);
             }
@@ -272,21 +273,21 @@ internal sealed class ArrivalCoalescer
         }
     }
 
-    /// <summary>When a timeout from now runs out, as a <see cref="Stopwatch"/> timestamp; null for none, or one too far off to count (centuries), as the barrier treats it.</summary>
-    private static long? DeadlineAfter(TimeSpan? timeout)
+    /// <summary>When a timeout from now runs out, as a timestamp of the barrier's clock; null for none, or one too far off to count (centuries), as the barrier treats it.</summary>
+    private long? DeadlineAfter(TimeSpan? timeout)
     {
         if (timeout is not { } t)
         {
             return null;
         }
 
-        var now = Stopwatch.GetTimestamp();
-        var ticks = t.TotalSeconds * Stopwatch.Frequency;
+        var now = _poller.Time.GetTimestamp();
+        var ticks = t.TotalSeconds * _poller.Time.TimestampFrequency;
         return ticks < long.MaxValue - now ? now + (long)ticks : null;
     }
 
     /// <summary>The earliest of the members' deadlines, as a timeout from now; null if none has one.</summary>
-    private static TimeSpan? TimeoutOf(LocalArrival[] members)
+    private TimeSpan? TimeoutOf(LocalArrival[] members)
     {
         long? earliest = null;
         foreach (var member in members)
@@ -297,7 +298,7 @@ internal sealed class ArrivalCoalescer
             }
         }
 
-        return earliest is { } at ? TimeSpan.FromSeconds(Math.Max(at - Stopwatch.GetTimestamp(), 0) / (double)Stopwatch.Frequency) : null;
+        return earliest is { } at ? TimeSpan.FromSeconds(Math.Max(at - _poller.Time.GetTimestamp(), 0) / (double)_poller.Time.TimestampFrequency) : null;
     }
 
     private ArrivalRequest Lowered(ArrivalRequest request, LocalArrival[] staying)
@@ -610,7 +611,7 @@ internal sealed class ArrivalCoalescer
     /// <summary>One local participant's wait.</summary>
     internal sealed class LocalArrival(ArrivalCoalescer owner, string? member, long? deadline, CancellationToken cancellationToken)
     {
-        /// <summary>When its timeout runs out (a <see cref="Stopwatch"/> timestamp), or null for no limit.</summary>
+        /// <summary>When its timeout runs out (a timestamp of the barrier's clock), or null for no limit.</summary>
         public long? Deadline { get; } = deadline;
 
         private readonly TaskCompletionSource<int> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);

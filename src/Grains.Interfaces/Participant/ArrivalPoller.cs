@@ -30,7 +30,7 @@ internal sealed class ArrivalPoller
     // cluster to declare a dead silo and re-home the barrier, short enough that nobody waits on a ghost.
     private static readonly TimeSpan DefaultReattachWindow = TimeSpan.FromMinutes(1);
 
-    // Between re-issues after a failure, so a dead gateway is not hammered.
+    // Between re-issues after a failure, so a dead gateway is not hammered. Real time: it paces messages.
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
 
     // A client's first poll of an arrival is held at most this long, so that a wait that outlasts it learns which silo
@@ -42,6 +42,9 @@ internal sealed class ArrivalPoller
     private readonly IBarrierShardGrain? _shard;
     private readonly TimeSpan? _callerResponseTimeout;
     private readonly HostWatch? _hostWatch;
+
+    // The barrier's clock (BarrierClock) for timeouts and re-attach windows: the client's, or the calling grain's silo's.
+    private readonly TimeProvider _time;
 
     /// <param name="factory">The client's or silo's grain factory.</param>
     /// <param name="name">The barrier's name.</param>
@@ -55,11 +58,15 @@ internal sealed class ArrivalPoller
         _shard = shard is null ? null : factory.GetGrain<IBarrierShardGrain>(shard);
         _callerResponseTimeout = FindResponseTimeout(factory);
         _hostWatch = HostWatch.For(factory);
+        _time = BarrierClock.From(factory is IClusterClient client ? client.ServiceProvider : CallingGrain.Services);
     }
 
     public string Name { get; }
 
     public int Parties { get; }
+
+    /// <summary>The clock this poll loop measures timeouts on, which the coalescers sharing it measure their members' on too.</summary>
+    public TimeProvider Time => _time;
 
     /// <summary>The barrier grain itself, for the calls that are not arrivals.</summary>
     public IBarrierGrain Grain => _grain;
@@ -90,27 +97,29 @@ internal sealed class ArrivalPoller
         CancellationToken cancellationToken)
     {
         var timeout = first.Timeout;
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         var maxPoll = _callerResponseTimeout is { } responseTimeout ? Max(responseTimeout / 2, MinPoll) : (TimeSpan?)null;
         var reattachWindow = _callerResponseTimeout is { } rt ? rt * 2 : DefaultReattachWindow;
         Guid? incarnation = null;
 
         // Counted from the barrier's last answer, not from the first failure: a poll to a silo that just died
         // can itself hang for a whole response timeout before it fails.
-        var lastHeard = Stopwatch.GetTimestamp();
+        var lastHeard = _time.GetTimestamp();
         var reissued = false;
         SiloAddress? host = null;
 
         while (true)
         {
             // A re-attached arrival (new incarnation) should not get its full timeout again.
-            var remaining = timeout is { } t ? Max(t - Stopwatch.GetElapsedTime(started), TimeSpan.Zero) : (TimeSpan?)null;
+            var remaining = timeout is { } t ? Max(t - _time.GetElapsedTime(started), TimeSpan.Zero) : (TimeSpan?)null;
             var hold = _hostWatch is not null && host is null && maxPoll is { } longest ? Min(longest, FirstPollHold) : maxPoll;
             var request = first with { Timeout = remaining, MaxPoll = hold, Incarnation = incarnation, Reissued = reissued };
             reissued = true;
             request = reissue?.Invoke(request) ?? request;
 
             ArrivalOutcome outcome;
+
+            // Real time, not the barrier's clock: this bound races Orleans' response timeout, which runs on real time.
             var pollStarted = Stopwatch.GetTimestamp();
             using var watching = host is not null && _hostWatch is { } watch ? watch.Watch(host) : default(HostWatch.Registration?);
             try
@@ -139,7 +148,7 @@ internal sealed class ArrivalPoller
             }
             catch (Exception exception) when (IsTransient(exception))
             {
-                var silentFor = Stopwatch.GetElapsedTime(lastHeard);
+                var silentFor = _time.GetElapsedTime(lastHeard);
                 if (silentFor >= reattachWindow)
                 {
                     throw new BarrierUnavailableException(
@@ -167,7 +176,7 @@ internal sealed class ArrivalPoller
                 continue;
             }
 
-            lastHeard = Stopwatch.GetTimestamp();
+            lastHeard = _time.GetTimestamp();
             if (outcome.Kind != ArrivalOutcomeKind.Pending)
             {
                 return finish(this, outcome, first.Id, cancellationToken);
@@ -214,7 +223,7 @@ internal sealed class ArrivalPoller
         // The grain's turn decides whether the release or the cancellation came first; whatever it says is final.
         // A cancellation that fails in transit is retried like a poll: the arrival may have re-attached to a new
         // activation, and leaving it there would count a participant that has gone.
-        var lastHeard = Stopwatch.GetTimestamp();
+        var lastHeard = _time.GetTimestamp();
         var window = _callerResponseTimeout is { } rt ? rt * 2 : DefaultReattachWindow;
         while (true)
         {
@@ -224,7 +233,7 @@ internal sealed class ArrivalPoller
             }
             catch (Exception exception) when (IsTransient(exception))
             {
-                if (Stopwatch.GetElapsedTime(lastHeard) >= window)
+                if (_time.GetElapsedTime(lastHeard) >= window)
                 {
                     // No silo holds the barrier any more, and the arrival went with it: nothing is left to count it.
                     throw new OperationCanceledException($"The wait on barrier '{Name}' was cancelled.", exception, cancellationToken);

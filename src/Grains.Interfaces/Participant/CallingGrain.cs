@@ -19,6 +19,9 @@ internal static class CallingGrain
     /// <summary>Called once per silo by <c>AddBarriers()</c>.</summary>
     public static void Use(IGrainContextAccessor accessor) => Interlocked.CompareExchange(ref s_accessor, accessor, null);
 
+    /// <summary>The services of the silo whose grain's turn this is, for the barrier's clock; null outside a grain turn or in a client process.</summary>
+    public static IServiceProvider? Services => s_accessor?.GrainContext?.ActivationServices;
+
     /// <summary>The grain whose turn this is, by id and silo; null outside a grain turn or in a client process.</summary>
     public static (string Name, string Silo)? Current
     {

@@ -35,7 +35,8 @@ public static class BarrierSiloBuilderExtensions
         services.AddSingleton<BarrierHostingMarker>();
         services.AddOptions<BarrierHostOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BarrierHostOptions>, BarrierHostOptionsValidator>());
-        services.TryAddSingleton(TimeProvider.System);
+        // Keyed and tried: a test (or an application) that registers its own barrier clock, before or after, keeps it.
+        services.TryAddKeyedSingleton(BarrierClock.ServiceKey, TimeProvider.System);
 
         // Grain participants on this silo coalesce their arrivals; each member is named by its grain id (CallingGrain).
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, CallingGrainRegistration>();

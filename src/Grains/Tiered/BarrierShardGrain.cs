@@ -72,7 +72,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         IOptions<BarrierHostOptions> options,
         IOptions<SiloMessagingOptions> messaging,
         ILocalSiloDetails silo,
-        TimeProvider time,
+        [FromKeyedServices(BarrierClock.ServiceKey)] TimeProvider time,
         ILogger<BarrierShardGrain> logger)
     {
         _options = options.Value;

@@ -1,3 +1,4 @@
+using Orleans.Barrier.Testing;
 using Orleans.TestingHost;
 
 namespace Orleans.Barrier.Tests;
@@ -8,9 +9,18 @@ namespace Orleans.Barrier.Tests;
 /// </summary>
 internal sealed class OwnedCluster : IAsyncDisposable
 {
-    private OwnedCluster(TestCluster cluster) => Cluster = cluster;
+    private readonly BarrierTestClock? _clock;
+
+    private OwnedCluster(TestCluster cluster, BarrierTestClock? clock = null)
+    {
+        Cluster = cluster;
+        _clock = clock;
+    }
 
     public TestCluster Cluster { get; }
+
+    /// <summary>The barrier clock of every silo and client, which the test moves; only for a cluster deployed with one.</summary>
+    public BarrierTestClock Clock => _clock ?? throw new InvalidOperationException("This cluster runs barriers on the system clock.");
 
     /// <summary>The cluster's own client, connected to every silo's gateway.</summary>
     public IClusterClient Client => Cluster.Client;
@@ -26,5 +36,28 @@ internal sealed class OwnedCluster : IAsyncDisposable
     public static Task<OwnedCluster> DeployOverTcpAsync(short silos)
         => DeployAsync(silos, builder => builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket);
 
-    public async ValueTask DisposeAsync() => await BarrierClusterFixture.ShutDownAsync(Cluster);
+    /// <summary>
+    /// Deploys a cluster of <paramref name="silos"/> silos whose barriers run on a <see cref="Clock"/> the test moves,
+    /// over TCP when <paramref name="overTcp"/> (for <see cref="AdditionalClient"/>s, which get the clock too).
+    /// </summary>
+    public static async Task<OwnedCluster> DeployWithTestClockAsync(short silos, bool overTcp = false)
+    {
+        BarrierTestClock? clock = null;
+        var cluster = await BarrierClusterFixture.DeployAsync(silos, builder =>
+        {
+            if (overTcp)
+            {
+                builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+            }
+
+            clock = BarrierTestClock.Attach(builder);
+        });
+        return new(cluster, clock);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await BarrierClusterFixture.ShutDownAsync(Cluster);
+        _clock?.Dispose();
+    }
 }
