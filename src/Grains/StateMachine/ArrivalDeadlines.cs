@@ -10,19 +10,18 @@ namespace Orleans.Barrier;
 [DebuggerDisplay("{Count} deadlines queued")]
 internal sealed class ArrivalDeadlines
 {
-    private readonly DeadlineSchedule _schedule = new();
+    private readonly DeadlineQueue<ScheduledDeadline> _schedule;
     private readonly ArrivalLedger _ledger;
-    private readonly Func<ScheduledDeadline, bool> _isCurrent;
 
     /// <summary>Keeps the deadlines of the arrivals waiting in <paramref name="ledger"/>.</summary>
     public ArrivalDeadlines(ArrivalLedger ledger)
     {
         _ledger = ledger;
-        _isCurrent = IsCurrent;
+        _schedule = new(IsCurrent);
     }
 
     /// <summary>The earliest moment a waiting arrival times out or its lease runs out, or <see langword="null"/> if none can.</summary>
-    public DateTimeOffset? Next => _schedule.TryPeek(_isCurrent, out var next) ? next.At : null;
+    public DateTimeOffset? Next => _schedule.Next;
 
     /// <summary>Entries queued, stale ones included; stays proportional to the waiting arrivals however often leases are renewed.</summary>
     public int Count => _schedule.Count;
@@ -45,12 +44,12 @@ internal sealed class ArrivalDeadlines
         Debug.Assert(_ledger.IsWaiting(waiting.Id), "Only waiting arrivals have deadlines.");
         if (waiting.TimeoutAt is { } timeoutAt)
         {
-            _schedule.Add(new ScheduledDeadline(waiting.Id, DeadlineKind.Timeout, timeoutAt));
+            _schedule.Add(new ScheduledDeadline(waiting.Id, DeadlineKind.Timeout, timeoutAt), timeoutAt);
         }
 
         if (waiting.LeaseExpiresAt is { } leaseExpiresAt)
         {
-            _schedule.Add(new ScheduledDeadline(waiting.Id, DeadlineKind.Lease, leaseExpiresAt));
+            _schedule.Add(new ScheduledDeadline(waiting.Id, DeadlineKind.Lease, leaseExpiresAt), leaseExpiresAt);
         }
     }
 
@@ -63,13 +62,10 @@ internal sealed class ArrivalDeadlines
         }
 
         waiting.LeaseExpiresAt = expiresAt;
-        _schedule.Add(new ScheduledDeadline(waiting.Id, DeadlineKind.Lease, expiresAt));
+        _schedule.Add(new ScheduledDeadline(waiting.Id, DeadlineKind.Lease, expiresAt), expiresAt);
 
         // Each renewal leaves the old entry behind until it reaches the head; keep the queue proportional to the waiters.
-        if (_schedule.Count > (4 * _ledger.Count) + 64)
-        {
-            _schedule.Compact(_isCurrent);
-        }
+        _schedule.CompactIfOver((4 * _ledger.Count) + 64);
     }
 
     /// <summary>Drops every deadline, when the ledger has been emptied.</summary>
@@ -84,7 +80,7 @@ internal sealed class ArrivalDeadlines
     public OverdueBreak? ApplyOverdue(DateTimeOffset now, long phase, ref List<ArrivalCompletion>? completions)
     {
         List<string>? lost = null;
-        while (_schedule.TryPeek(_isCurrent, out var deadline) && deadline.At <= now)
+        while (_schedule.TryPeek(out var deadline, out var at) && at <= now)
         {
             if (deadline.Kind == DeadlineKind.Timeout)
             {

@@ -44,8 +44,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     private readonly HeldPolls<ArrivalOutcome> _polls = new();
     private readonly ArrivalOutcome _pending;
     private readonly ConcurrentDictionary<CoalescerKey, ArrivalCoalescer> _coalescers = new();
-    private readonly DeadlineSchedule _leases = new();
-    private readonly Func<ScheduledDeadline, bool> _isCurrentLease;
+    private readonly DeadlineQueue<ScheduledDeadline> _leases;
     private readonly BarrierHostOptions _options;
     private readonly TimeSpan _defaultPoll;
     private readonly TimeProvider _time;
@@ -78,7 +77,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         _time = time;
         _logger = logger;
         _defaultPoll = _options.DefaultPollInterval ?? messaging.Value.ResponseTimeout / 2;
-        _isCurrentLease = IsCurrentLease;
+        _leases = new(IsCurrentLease);
         _pending = new ArrivalOutcome(ArrivalOutcomeKind.Pending, -1, 0, null, _incarnation);
         _timer = new EarliestDueTimer(this, OnTimer, time);
     }
@@ -368,11 +367,8 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         }
 
         member.LeaseExpiresAt = now + lease;
-        _leases.Add(new ScheduledDeadline(member.Id, DeadlineKind.Lease, member.LeaseExpiresAt.Value));
-        if (_leases.Count > (4 * _waiting.Count) + 64)
-        {
-            _leases.Compact(_isCurrentLease);
-        }
+        _leases.Add(new ScheduledDeadline(member.Id, DeadlineKind.Lease, member.LeaseExpiresAt.Value), member.LeaseExpiresAt.Value);
+        _leases.CompactIfOver((4 * _waiting.Count) + 64);
 
         ScheduleTimer();
     }
@@ -385,8 +381,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     {
         if (!_deactivating)
         {
-            var lease = _leases.TryPeek(_isCurrentLease, out var earliest) ? earliest.At : (DateTimeOffset?)null;
-            _timer.ArmFor(EarliestDueTimer.Earliest(lease, _polls.NextExpiry));
+            _timer.ArmFor(EarliestDueTimer.Earliest(_leases.Next, _polls.NextExpiry));
         }
     }
 
@@ -395,9 +390,8 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         _timer.Fired();
         var now = _time.GetUtcNow();
         _polls.ExpireDue(now + PollExpirySlack, _pending);
-        while (_leases.TryPeek(_isCurrentLease, out var due) && due.At <= now)
+        while (_leases.TryTakeDue(now, out var due))
         {
-            _leases.Pop();
             var member = _waiting[due.Arrival];
             member.LeaseExpiresAt = null;
             LogLeaseLost(Barrier, member.Name, member.OnLost);
