@@ -16,7 +16,7 @@ internal sealed class RememberedResults<TResult>
 
     // Retention alone would let memory grow with throughput (a barrier doing 15,000 arrivals/s remembers 1.8 million
     // results over two minutes). A re-issued poll only needs recent results, so keep at most this many.
-    private readonly int _most;
+    private int _most;
 
     /// <summary>Creates an empty memory.</summary>
     /// <param name="retention">How long a result is remembered.</param>
@@ -48,6 +48,9 @@ internal sealed class RememberedResults<TResult>
 
     /// <summary>The remembered result of <paramref name="arrival"/>, if any.</summary>
     public bool TryGet(ArrivalId arrival, out TResult result) => _byArrival.TryGetValue(arrival, out result!);
+
+    /// <summary>Keeps at least <paramref name="most"/> results from now on (a larger party was seen); never lowers the bound.</summary>
+    public void RaiseLimit(int most) => _most = Math.Max(_most, most);
 
     /// <summary>Forgets every result older than the retention as of <paramref name="now"/>.</summary>
     public void ForgetExpired(DateTimeOffset now)
