@@ -5,7 +5,7 @@ namespace Orleans.Barrier;
 /// <summary>
 /// The wait polls a barrier grain (or a shard) is holding open: one completion source per arrival (its re-issued polls
 /// share it), woken with the arrival's final result, or with "pending" when the poll has been held long enough. Expiries
-/// sit in one time-ordered queue that the grain's single timer drains, instead of a timer per held poll: with
+/// sit in one <see cref="DeadlineQueue{T}"/> that the grain's single timer drains, instead of a timer per held poll: with
 /// thousands of waiters that is thousands of timers fewer to create, arm and cancel for every phase.
 /// </summary>
 /// <remarks>
@@ -16,7 +16,10 @@ namespace Orleans.Barrier;
 internal sealed class HeldPolls<TResult>
 {
     private readonly Dictionary<ArrivalId, TaskCompletionSource<TResult>> _byArrival = [];
-    private readonly PriorityQueue<(ArrivalId Arrival, TaskCompletionSource<TResult> Poll), DateTimeOffset> _expiries = new();
+    private readonly DeadlineQueue<(ArrivalId Arrival, TaskCompletionSource<TResult> Poll)> _expiries;
+
+    /// <summary>Creates an empty set of held polls.</summary>
+    public HeldPolls() => _expiries = new(IsCurrent);
 
     /// <summary>Arrivals with a poll held.</summary>
     public int Count => _byArrival.Count;
@@ -25,23 +28,7 @@ internal sealed class HeldPolls<TResult>
     public int QueuedExpiries => _expiries.Count;
 
     /// <summary>The earliest moment a held poll is due to be answered "pending", or null if none is held.</summary>
-    public DateTimeOffset? NextExpiry
-    {
-        get
-        {
-            while (_expiries.TryPeek(out var held, out var at))
-            {
-                if (IsCurrent(held))
-                {
-                    return at;
-                }
-
-                _expiries.Dequeue();
-            }
-
-            return null;
-        }
-    }
+    public DateTimeOffset? NextExpiry => _expiries.Next;
 
     /// <summary>The completion source the polls of <paramref name="arrival"/> wait on, made if there is none.</summary>
     public TaskCompletionSource<TResult> GetOrAdd(ArrivalId arrival)
@@ -58,16 +45,11 @@ internal sealed class HeldPolls<TResult>
     /// <summary>Answers <paramref name="poll"/> "pending" at <paramref name="at"/> unless its arrival completes first.</summary>
     public void ExpireAt(ArrivalId arrival, TaskCompletionSource<TResult> poll, DateTimeOffset at)
     {
-        _expiries.Enqueue((arrival, poll), at);
+        _expiries.Add((arrival, poll), at);
 
         // Released polls leave their entries behind until those reach the head, a whole poll interval later; at
         // hundreds of releases a second that would pile up. Keep the queue proportional to the polls held.
-        if (_expiries.Count > (2 * _byArrival.Count) + 64)
-        {
-            var current = _expiries.UnorderedItems.Where(item => IsCurrent(item.Element)).ToList();
-            _expiries.Clear();
-            _expiries.EnqueueRange(current);
-        }
+        _expiries.CompactIfOver((2 * _byArrival.Count) + 64);
     }
 
     /// <summary>Wakes the polls of an arrival with its final result.</summary>
@@ -91,14 +73,10 @@ internal sealed class HeldPolls<TResult>
     /// <summary>Answers every poll due by <paramref name="through"/> with <paramref name="pending"/>; their participants re-issue them.</summary>
     public void ExpireDue(DateTimeOffset through, TResult pending)
     {
-        while (_expiries.TryPeek(out var held, out var at) && at <= through)
+        while (_expiries.TryTakeDue(through, out var held))
         {
-            _expiries.Dequeue();
-            if (IsCurrent(held))
-            {
-                _byArrival.Remove(held.Arrival);
-                held.Poll.TrySetResult(pending);
-            }
+            _byArrival.Remove(held.Arrival);
+            held.Poll.TrySetResult(pending);
         }
     }
 

@@ -40,4 +40,25 @@ internal readonly record struct ArrivalTerms(
 {
     /// <summary>Terms for an unnamed arrival with only a timeout, as the pre-lease protocol had.</summary>
     public static ArrivalTerms WithTimeout(TimeSpan? timeout) => new("anonymous", timeout);
+
+    /// <summary>Throws unless the terms stand for 1 to <paramref name="parties"/> participants and name (and identify) each member once.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The units are not between 1 and <paramref name="parties"/>.</exception>
+    /// <exception cref="ArgumentException">The members or member ids do not match the units.</exception>
+    public void ThrowIfInvalid(int parties, string paramName)
+    {
+        if (Units < 1 || Units > parties)
+        {
+            throw new ArgumentOutOfRangeException(paramName, Units, $"An arrival stands for 1 to {parties} participants (the party count); got {Units}.");
+        }
+
+        if (Members is { } members && members.Count != Units)
+        {
+            throw new ArgumentException($"A coalesced arrival of {Units} participants names {members.Count}; it must name each once.", paramName);
+        }
+
+        if (MemberIds is { } ids && ids.Count != Units)
+        {
+            throw new ArgumentException($"A coalesced arrival of {Units} participants carries {ids.Count} member ids; it must carry one each.", paramName);
+        }
+    }
 }

@@ -1,6 +1,6 @@
 namespace Orleans.Barrier;
 
-/// <summary>One entry of a <see cref="DeadlineSchedule"/>.</summary>
+/// <summary>A timeout or lease of a waiting arrival, as queued in a <see cref="DeadlineQueue{T}"/>.</summary>
 /// <param name="Arrival">The arrival the deadline belongs to.</param>
 /// <param name="Kind">Timeout or lease.</param>
 /// <param name="At">When it passes.</param>

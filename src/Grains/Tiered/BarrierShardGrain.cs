@@ -44,21 +44,15 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     private readonly HeldPolls<ArrivalOutcome> _polls = new();
     private readonly ArrivalOutcome _pending;
     private readonly ConcurrentDictionary<CoalescerKey, ArrivalCoalescer> _coalescers = new();
-    private readonly DeadlineSchedule _leases = new();
-    private readonly Func<ScheduledDeadline, bool> _isCurrentLease;
+    private readonly DeadlineQueue<ScheduledDeadline> _leases;
     private readonly BarrierHostOptions _options;
     private readonly TimeSpan _defaultPoll;
     private readonly TimeProvider _time;
     private readonly ILogger<BarrierShardGrain> _logger;
 
-    // Final outcomes (or failures) for re-issued polls whose answer was lost in transit: the current generation and
-    // the one before, each at most a couple of parties' worth, so memory is bounded by the party, not by throughput.
-    private Dictionary<ArrivalId, Task<ArrivalOutcome>> _finished = [];
-    private Dictionary<ArrivalId, Task<ArrivalOutcome>> _finishedBefore = [];
-    private DateTimeOffset _generationStarted;
-
-    // A generation holds at most this many: two parties' worth (as the barrier grain keeps), at least 1,024.
-    private int _maxRemembered = BarrierStateMachine.MinRemembered;
+    // Final outcomes (or failures) for re-issued polls whose answer was lost in transit, remembered as the barrier
+    // grain remembers its results: two parties' worth, at least 1,024, so memory is bounded by the party, not by throughput.
+    private readonly RememberedResults<Task<ArrivalOutcome>> _finished;
 
     private readonly EarliestDueTimer _timer;
     private readonly CallerNames _callers = new();
@@ -79,7 +73,8 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         _time = time;
         _logger = logger;
         _defaultPoll = _options.DefaultPollInterval ?? messaging.Value.ResponseTimeout / 2;
-        _isCurrentLease = IsCurrentLease;
+        _leases = new(IsCurrentLease);
+        _finished = new RememberedResults<Task<ArrivalOutcome>>(_options.ResultRetention, BarrierStateMachine.MinRemembered);
         _pending = new ArrivalOutcome(ArrivalOutcomeKind.Pending, -1, 0, null, _incarnation) { Host = silo.SiloAddress };
         _timer = new EarliestDueTimer(this, OnTimer, time);
     }
@@ -90,7 +85,6 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     /// <summary>Takes the next epoch: from now on the barrier drops the arrivals of earlier activations of this shard.</summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _generationStarted = _time.GetUtcNow();
         var storage = ServiceProvider.GetKeyedService<IGrainStorage>(_options.StorageName)
             ?? ServiceProvider.GetRequiredKeyedService<IGrainStorage>(BarrierSiloBuilderExtensions.FallbackStorageName);
         var state = new GrainState<StoredShard>();
@@ -261,7 +255,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     private ShardMember Join(ArrivalRequest request, string name, TimeSpan? lease)
     {
         var key = new CoalescerKey(request.Parties, request.Lease, request.OnParticipantLost);
-        _maxRemembered = Math.Max(_maxRemembered, (int)Math.Min(2L * request.Parties, int.MaxValue));
+        _finished.RaiseLimit((int)Math.Min(2L * request.Parties, int.MaxValue));
         var member = new ShardMember(request.Id, name, lease, request.OnParticipantLost);
         _waiting.Add(request.Id, member);
         member.Arrival = CoalescerFor(key).Join(name, request.Timeout, request.Id);
@@ -345,20 +339,12 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         $"Barrier '{Barrier}': this shard is deactivating and has withdrawn its waiting participants. Retry: the participant re-attaches to the shard's next activation.");
 
     private Task<ArrivalOutcome>? Finished(ArrivalId arrival)
-        => _finished.TryGetValue(arrival, out var finished) || _finishedBefore.TryGetValue(arrival, out finished) ? finished : null;
-
-    private void Remember(ArrivalId arrival, Task<ArrivalOutcome> outcome)
     {
-        var now = _time.GetUtcNow();
-        if (_finished.Count >= _maxRemembered || now - _generationStarted > _options.ResultRetention)
-        {
-            _finishedBefore = _finished;
-            _finished = [];
-            _generationStarted = now;
-        }
-
-        _finished[arrival] = outcome;
+        _finished.ForgetExpired(_time.GetUtcNow());
+        return _finished.TryGet(arrival, out var finished) ? finished : null;
     }
+
+    private void Remember(ArrivalId arrival, Task<ArrivalOutcome> outcome) => _finished.Remember(arrival, outcome, _time.GetUtcNow());
 
     /// <summary>A poll renews the participant's lease here; the timer acts on leases that run out.</summary>
     private void Renew(ShardMember member, DateTimeOffset now)
@@ -369,11 +355,8 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         }
 
         member.LeaseExpiresAt = now + lease;
-        _leases.Add(new ScheduledDeadline(member.Id, DeadlineKind.Lease, member.LeaseExpiresAt.Value));
-        if (_leases.Count > (4 * _waiting.Count) + 64)
-        {
-            _leases.Compact(_isCurrentLease);
-        }
+        _leases.Add(new ScheduledDeadline(member.Id, DeadlineKind.Lease, member.LeaseExpiresAt.Value), member.LeaseExpiresAt.Value);
+        _leases.CompactIfOver((4 * _waiting.Count) + 64);
 
         ScheduleTimer();
     }
@@ -386,8 +369,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     {
         if (!_deactivating)
         {
-            var lease = _leases.TryPeek(_isCurrentLease, out var earliest) ? earliest.At : (DateTimeOffset?)null;
-            _timer.ArmFor(EarliestDueTimer.Earliest(lease, _polls.NextExpiry));
+            _timer.ArmFor(EarliestDueTimer.Earliest(_leases.Next, _polls.NextExpiry));
         }
     }
 
@@ -396,9 +378,8 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         _timer.Fired();
         var now = _time.GetUtcNow();
         _polls.ExpireDue(now + PollExpirySlack, _pending);
-        while (_leases.TryPeek(_isCurrentLease, out var due) && due.At <= now)
+        while (_leases.TryTakeDue(now, out var due))
         {
-            _leases.Pop();
             var member = _waiting[due.Arrival];
             member.LeaseExpiresAt = null;
             LogLeaseLost(Barrier, member.Name, member.OnLost);
