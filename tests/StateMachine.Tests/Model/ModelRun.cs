@@ -6,8 +6,10 @@ namespace Orleans.Barrier.Tests.Model;
 /// <summary>
 /// Runs one <see cref="ModelScenario"/> on a <see cref="BarrierStateMachine"/> and a <see cref="BarrierModel"/> side by
 /// side, playing the participants' handles: each arrival keeps its id, terms and absolute timeout, re-issues with the
-/// time it has left, and claims to know the barrier's incarnation only if that incarnation answered it. After every
-/// step it checks the machine's answers against the model's and the invariants against the machine's own outputs.
+/// time it has left, and claims to know the barrier's incarnation only if that incarnation answered it. It also plays
+/// the shards of a tiered barrier: each has a few members with their own names and ids, and activations (epochs) that
+/// the run starts one after another, an older one sometimes still speaking. After every step it checks the machine's
+/// answers against the model's and the invariants against the machine's own outputs.
 /// </summary>
 internal sealed class ModelRun
 {
@@ -17,6 +19,9 @@ internal sealed class ModelRun
     private readonly ModelRunStats _stats;
     private readonly BarrierModel _model;
     private readonly List<Handle> _handles = [];
+
+    // The newest activation the run has started of each shard; epochs outlive the barrier's crashes, as shards do.
+    private readonly long[] _newestEpoch = [.. Enumerable.Repeat(1L, ModelOperation.Shards)];
     private readonly StringBuilder _trace = new();
 
     // The invariants' own memory, kept from the machine's outputs alone: each arrival's final result (and how often
@@ -54,20 +59,35 @@ internal sealed class ModelRun
         switch (operation)
         {
             case ModelOperation.ArriveNew arrive:
-                var terms = new ArrivalTerms($"p{arrive.Participant}", arrive.Timeout, arrive.Lease, arrive.OnLost, Units: Math.Min(arrive.Units, _scenario.Parties));
-                var handle = new Handle(_handles.Count, terms, _now + Finite(arrive.Timeout));
-                _handles.Add(handle);
-                Step(
-                    $"#{handle.Number} arrives as {terms.Participant} (timeout {Text(arrive.Timeout)}, lease {Text(arrive.Lease)}, {arrive.OnLost}, units {terms.Units})",
-                    handle.Id,
-                    _machine.Arrive(handle.Id, terms, _now),
-                    _model.Arrive(handle.Id, terms, _now, mustBeKnown: false));
-                if (_finals.TryGetValue(handle.Id, out var final) && final.Result.Kind == ArrivalOutcomeKind.Released && final.Result.Units < terms.Units)
-                {
-                    Interlocked.Increment(ref _stats.Overflows);
-                }
+                ArriveNew(new ArrivalTerms($"p{arrive.Participant}", arrive.Timeout, arrive.Lease, arrive.OnLost, Units: Math.Min(arrive.Units, _scenario.Parties)));
+                break;
 
-                handle.AnsweredBy = _incarnation;
+            case ModelOperation.ArriveFromShard fromShard:
+                var members = Enumerable.Range(fromShard.FirstMember, Math.Min(fromShard.Units, _scenario.Parties)).Select(k => k % ModelOperation.MembersPerShard).ToList();
+                ArriveNew(new ArrivalTerms(
+                    $"s{fromShard.Shard}",
+                    fromShard.Timeout,
+                    fromShard.Lease,
+                    fromShard.OnLost,
+                    Units: members.Count,
+                    Members: [.. members.Select(k => MemberName(fromShard.Shard, k))],
+                    Shard: $"s{fromShard.Shard}",
+                    ShardEpoch: Epoch(fromShard.Shard, fromShard.EpochStep),
+                    MemberIds: [.. members.Select(k => MemberId(fromShard.Shard, k))]));
+                break;
+
+            case ModelOperation.Recall recall:
+                var epoch = Epoch(recall.Shard, recall.EpochStep);
+                var member = new ArrivalId(MemberId(recall.Shard, recall.Member));
+                Step(
+                    $"s{recall.Shard} epoch {epoch} recalls {MemberName(recall.Shard, recall.Member)}",
+                    null,
+                    _machine.Recall(member, $"s{recall.Shard}", epoch, _now),
+                    _model.Recall(member, $"s{recall.Shard}", epoch, _now));
+                break;
+
+            case ModelOperation.Lose lose when _handles.Count > 0:
+                Lose(_handles[lose.Pick % _handles.Count], lose);
                 break;
 
             case ModelOperation.Reissue reissue when _handles.Count > 0:
@@ -93,8 +113,16 @@ internal sealed class ModelRun
             case ModelOperation.Withdraw withdraw when _handles.Count > 0:
                 var w = _handles[withdraw.Pick % _handles.Count];
 
-                // As the coalescer does: a re-issue with fewer units, from then on the handle's units.
-                w.Terms = w.Terms with { Units = Math.Max(w.Terms.Units - withdraw.By, 1), Timeout = w.TimeoutAt is { } wat ? Max(wat - _now, TimeSpan.Zero) : w.Terms.Timeout };
+                // As the coalescer does: a re-issue with fewer units, from then on the handle's units. Members leave
+                // from the front, so a machine that kept the first ones instead of those the re-issue lists is caught.
+                var staying = Math.Max(w.Terms.Units - withdraw.By, 1);
+                w.Terms = w.Terms with
+                {
+                    Units = staying,
+                    Members = w.Terms.Members?.Skip(w.Terms.Units - staying).ToList(),
+                    MemberIds = w.Terms.MemberIds?.Skip(w.Terms.Units - staying).ToList(),
+                    Timeout = w.TimeoutAt is { } wat ? Max(wat - _now, TimeSpan.Zero) : w.Terms.Timeout,
+                };
                 var wknown = w.AnsweredBy == _incarnation;
                 var waitingBefore = _model.WaitingArrivals.Contains(w.Id) ? _model.WaitingParticipants : -1;
                 Step($"#{w.Number} withdraws to {w.Terms.Units} unit(s)", w.Id, _machine.Arrive(w.Id, w.Terms, _now, wknown), _model.Arrive(w.Id, w.Terms, _now, wknown));
@@ -162,6 +190,81 @@ internal sealed class ModelRun
         }
     }
 
+    private void ArriveNew(ArrivalTerms terms)
+    {
+        var handle = new Handle(_handles.Count, terms, _now + Finite(terms.Timeout));
+        _handles.Add(handle);
+        var from = terms.Shard is null ? string.Empty : $" from {terms.Shard} epoch {terms.ShardEpoch} for {string.Join(",", terms.Members!)}";
+        Step(
+            $"#{handle.Number} arrives as {terms.Participant}{from} (timeout {Text(terms.Timeout)}, lease {Text(terms.Lease)}, {terms.OnLost}, units {terms.Units})",
+            handle.Id,
+            _machine.Arrive(handle.Id, terms, _now),
+            _model.Arrive(handle.Id, terms, _now, mustBeKnown: false));
+        if (_finals.TryGetValue(handle.Id, out var final) && final.Result.Kind == ArrivalOutcomeKind.Released && final.Result.Units < terms.Units)
+        {
+            Interlocked.Increment(ref _stats.Overflows);
+        }
+
+        handle.AnsweredBy = _incarnation;
+    }
+
+    /// <summary>
+    /// Reports members of <paramref name="handle"/>'s arrival lost. A refusal must be predicted by the model, and must
+    /// leave the machine as it was; anything else is an ordinary step.
+    /// </summary>
+    private void Lose(Handle handle, ModelOperation.Lose lose)
+    {
+        var names = handle.Terms.Members ?? [handle.Terms.Participant];
+        List<string> lost = [.. Enumerable.Range(0, lose.Count).Select(i => names[i % names.Count])];
+        if (lose.Stranger)
+        {
+            lost.Add("stranger");
+        }
+
+        var what = $"#{handle.Number} reported lost: {string.Join(",", lost)}";
+        var before = (_machine.Version, _machine.Phase, _machine.State, Waiting: string.Join(",", _machine.WaitingArrivals.Select(Who)));
+        var expected = _model.Lose(handle.Id, lost, _now);
+        BarrierTransition actual;
+        try
+        {
+            actual = _machine.Lose(handle.Id, lost, _now);
+        }
+        catch (ArgumentException refused)
+        {
+            Trace($"{what} -> refused ({refused.Message})");
+            if (!expected.Refused)
+            {
+                Fail("the report is refused", Text(expected.Result), $"{refused.GetType().Name}: {refused.Message}");
+            }
+
+            var after = (_machine.Version, _machine.Phase, _machine.State, Waiting: string.Join(",", _machine.WaitingArrivals.Select(Who)));
+            Expect("the machine after a refused report", before, after);
+            Tally(expected.Fired);
+            return;
+        }
+
+        if (expected.Refused)
+        {
+            Trace($"{what} -> {Text(actual.Result)}");
+            Fail("the report is not refused", "ArgumentException", Text(actual.Result));
+        }
+
+        Step(what, handle.Id, actual, expected);
+    }
+
+    /// <summary>The epoch of shard <paramref name="shard"/>'s activation <paramref name="step"/> from the newest; a step forward starts a new one.</summary>
+    private long Epoch(int shard, int step)
+    {
+        var epoch = Math.Max(_newestEpoch[shard] + step, 0);
+        _newestEpoch[shard] = Math.Max(_newestEpoch[shard], epoch);
+        return epoch;
+    }
+
+    private static string MemberName(int shard, int member) => $"s{shard}m{member}";
+
+    /// <summary>A shard member's own arrival id; the second field keeps it apart from the handles' and strangers' ids.</summary>
+    private static Guid MemberId(int shard, int member) => new((shard * ModelOperation.MembersPerShard) + member, 1, 0, new byte[8]);
+
     /// <summary>Checks one step's answers: equal to the model's, and consistent with everything the machine said before.</summary>
     private void Step(string what, ArrivalId? caller, BarrierTransition actual, ModelStep expected)
     {
@@ -188,6 +291,7 @@ internal sealed class ModelRun
         }
 
         CheckRelease(completed);
+        Tally(expected.Fired);
         foreach (var (arrival, result) in completed)
         {
             CheckFinal(arrival, result);
@@ -303,6 +407,26 @@ internal sealed class ModelRun
         Expect("the missing", string.Join(",", _model.Missing), string.Join(",", status.Missing));
         Expect("the capped waiters", string.Join(",", _model.Waiters.Take(1)), string.Join(",", capped.Waiters));
         Expect("the capped missing", string.Join(",", _model.Missing.Take(1)), string.Join(",", capped.Missing));
+    }
+
+    private void Tally(ModelRules fired)
+    {
+        Count(ModelRules.Superseded, ref _stats.Supersedes);
+        Count(ModelRules.EvictedOnSight, ref _stats.EvictedOnSight);
+        Count(ModelRules.RecallRemembered, ref _stats.RecallsRemembered);
+        Count(ModelRules.RecallJoins, ref _stats.RecallsJoining);
+        Count(ModelRules.LoseBroke, ref _stats.LoseBreaks);
+        Count(ModelRules.LoseAfterFinal, ref _stats.LoseAfterFinal);
+        Count(ModelRules.LoseRefusedForStranger, ref _stats.LoseRefusedForStranger);
+        Count(ModelRules.LoseRefusedForEvict, ref _stats.LoseRefusedForEvict);
+
+        void Count(ModelRules rule, ref long count)
+        {
+            if (fired.HasFlag(rule))
+            {
+                Interlocked.Increment(ref count);
+            }
+        }
     }
 
     private void Tally(ArrivalResult result)
