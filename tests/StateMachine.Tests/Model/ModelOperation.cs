@@ -41,7 +41,7 @@ internal abstract record ModelOperation
         (30, Gen.Select(Gen.Int[0, Participants - 1], TimeoutGen, LeaseGen, PolicyGen, UnitsGen, (p, t, l, onLost, units) => (ModelOperation)new ArriveNew(p, t, l, onLost, units))),
         (14, Gen.Select(Gen.Int[0, Shards - 1], EpochStepGen, Gen.Int[0, MembersPerShard - 1], Gen.Int[1, MembersPerShard], TimeoutGen, LeaseGen, PolicyGen, (shard, step, first, units, t, l, onLost) => (ModelOperation)new ArriveFromShard(shard, step, first, units, t, l, onLost))),
         (6, Gen.Select(Gen.Int[0, Shards - 1], EpochStepGen, Gen.Int[0, MembersPerShard - 1], (shard, step, member) => (ModelOperation)new Recall(shard, step, member))),
-        (6, Gen.Select(Gen.Int[0, 1000], Gen.Int[1, 3], Gen.Frequency<bool>((3, Gen.Const(false)), (1, Gen.Const(true))), (pick, count, stranger) => (ModelOperation)new Lose(pick, count, stranger))),
+        (6, Gen.Select(Gen.Int[0, 1000], Gen.Int[1, 3], Gen.Frequency<bool>((3, Gen.Const(false)), (1, Gen.Const(true))), Gen.Frequency<bool>((1, Gen.Const(false)), (3, Gen.Const(true))), (pick, count, stranger, waiting) => (ModelOperation)new Lose(pick, count, stranger, waiting))),
         (6, Gen.Select(Gen.Int[0, 1000], Gen.Int[1, 3], (pick, by) => (ModelOperation)new Withdraw(pick, by))),
         (20, Gen.Select(Gen.Int[0, 1000], Gen.Bool, (pick, known) => (ModelOperation)new Reissue(pick, known))),
         (8, Gen.Int[0, 1000].Select(pick => (ModelOperation)new Cancel(pick))),
@@ -83,11 +83,12 @@ internal abstract record ModelOperation
 
     /// <summary>
     /// <paramref name="Count"/> members of an earlier arrival reported lost (its names in turn, repeating if it has
-    /// fewer), plus a name it does not stand for when <paramref name="Stranger"/>.
+    /// fewer), plus a name it does not stand for when <paramref name="Stranger"/>. With <paramref name="Waiting"/> the pick
+    /// is among the arrivals waiting, if any (as a shard reports its own waiting members); otherwise among all.
     /// </summary>
-    public sealed record Lose(int Pick, int Count, bool Stranger) : ModelOperation
+    public sealed record Lose(int Pick, int Count, bool Stranger, bool Waiting) : ModelOperation
     {
-        public override string ToString() => $"report {Count} member(s) of arrival pick {Pick} lost{(Stranger ? " and a stranger" : string.Empty)}";
+        public override string ToString() => $"report {Count} member(s) of {(Waiting ? "waiting " : string.Empty)}arrival pick {Pick} lost{(Stranger ? " and a stranger" : string.Empty)}";
     }
 
     /// <summary>A re-issue of an earlier arrival with <paramref name="By"/> fewer units (members of a coalesced arrival withdrawn), never below 1.</summary>

@@ -87,7 +87,9 @@ internal sealed class ModelRun
                 break;
 
             case ModelOperation.Lose lose when _handles.Count > 0:
-                Lose(_handles[lose.Pick % _handles.Count], lose);
+                var waitingHandles = lose.Waiting ? _handles.Where(wh => _model.WaitingArrivals.Contains(wh.Id)).ToList() : [];
+                var among = waitingHandles.Count > 0 ? waitingHandles : _handles;
+                Lose(among[lose.Pick % among.Count], lose);
                 break;
 
             case ModelOperation.Reissue reissue when _handles.Count > 0:
