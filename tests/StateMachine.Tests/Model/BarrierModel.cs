@@ -279,7 +279,8 @@ internal sealed class BarrierModel(int parties, TimeSpan retention)
         _lostInRebuild = [.. _waiting.Select(w => w.Id)];
         _waiting.Clear();
 
-        // Neither the shards' epochs nor their members' indices are stored: only the latest release's own arrivals are remembered again.
+        // Neither the shards' epochs nor their members' indices are stored, so only the latest release's own arrivals
+        // are remembered again (README, Limits: a root and a shard dying together can count a member twice).
         _newestEpoch.Clear();
         var before = _remembered.ToDictionary(r => r.Key, r => r.Value.Result);
         _remembered.Clear();
