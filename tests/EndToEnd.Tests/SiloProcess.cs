@@ -53,6 +53,7 @@ internal sealed class SiloProcess : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var silo = new SiloProcess(process, siloPort, gatewayPort);
+        silo.JoinOwnCgroup();
         process.OutputDataReceived += (_, e) => silo.Append(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Append(e.Data);
         process.EnableRaisingEvents = true;
@@ -127,6 +128,16 @@ internal sealed class SiloProcess : IAsyncDisposable
     /// <summary>Ends the process at once, as a crash would: no graceful shutdown, no goodbye to the cluster.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>
+    /// The silo's own cgroup (v2), relative to the cgroup2 root, so that iptables can tell its traffic from the other
+    /// silos' on one loopback interface (<c>-m cgroup --path</c>); null where this process may not make cgroups.
+    /// </summary>
+    public string? Cgroup { get; private set; }
+
+    /// <summary>Where the cgroup2 hierarchy is mounted (alone, or beside v1 as <c>unified</c>); null without one.</summary>
+    public static string? CgroupRoot { get; } = new[] { "/sys/fs/cgroup/unified", "/sys/fs/cgroup" }
+        .FirstOrDefault(path => File.Exists(Path.Combine(path, "cgroup.procs")) && File.Exists(Path.Combine(path, "cgroup.controllers")) || File.Exists(Path.Combine(path, "cgroup.procs")) && path.EndsWith("unified", StringComparison.Ordinal));
+
     /// <summary>True once the process has ended (killed, stopped, or it stopped itself).</summary>
     public bool HasExited => _process.HasExited;
 
@@ -151,6 +162,27 @@ internal sealed class SiloProcess : IAsyncDisposable
         catch (TimeoutException)
         {
             return false;
+        }
+    }
+
+    // Joined right after the start, before the runtime has opened a socket: a socket belongs to the cgroup it was
+    // made in. Best effort: without it, the partition test skips.
+    private void JoinOwnCgroup()
+    {
+        if (CgroupRoot is not { } root)
+        {
+            return;
+        }
+
+        var name = $"barrier-silo-{SiloPort}";
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, name));
+            File.WriteAllText(Path.Combine(root, name, "cgroup.procs"), _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Cgroup = name;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
         }
     }
 

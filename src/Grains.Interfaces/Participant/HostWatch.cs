@@ -25,11 +25,16 @@ internal sealed class HostWatch
 
     private static readonly ConditionalWeakTable<IClusterClient, HostWatch> Watches = new();
 
-    private readonly Dictionary<SiloAddress, Watched> _watched = [];
-    private readonly ISiloStatusGrain _status;
-    private Task? _checking;
+    // A client sends each grain's calls through the gateway its id hashes to, so checks under a few keys reach a few
+    // gateways in turn: a gateway cut off from the others (which cannot know it was declared dead) is not the only one asked.
+    private const int CheckKeys = 8;
 
-    private HostWatch(IGrainFactory factory) => _status = factory.GetGrain<ISiloStatusGrain>(0);
+    private readonly Dictionary<SiloAddress, Watched> _watched = [];
+    private readonly IGrainFactory _factory;
+    private Task? _checking;
+    private int _checks;
+
+    private HostWatch(IGrainFactory factory) => _factory = factory;
 
     /// <summary>The watch of <paramref name="factory"/>'s client; null inside a silo, where Orleans fails calls to dead silos itself.</summary>
     public static HostWatch? For(IGrainFactory factory)
@@ -87,7 +92,8 @@ internal sealed class HostWatch
             SiloAddress[] dead;
             try
             {
-                dead = await _status.FindDeadAsync(hosts).WaitAsync(CheckBound).ConfigureAwait(false);
+                var status = _factory.GetGrain<ISiloStatusGrain>(_checks++ % CheckKeys);
+                dead = await status.FindDeadAsync(hosts).WaitAsync(CheckBound).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
