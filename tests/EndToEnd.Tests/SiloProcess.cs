@@ -207,6 +207,17 @@ internal sealed class SiloProcess : IAsyncDisposable
 
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         _process.Dispose();
+        if (Cgroup is not null && CgroupRoot is { } root)
+        {
+            try
+            {
+                Directory.Delete(Path.Combine(root, Cgroup));
+            }
+            catch (IOException)
+            {
+                // Still emptying; an empty cgroup left behind costs nothing.
+            }
+        }
     }
 
     private static ProcessStartInfo StartInfo(IEnumerable<string> arguments)
