@@ -18,7 +18,7 @@ namespace Orleans.Barrier;
 /// </param>
 [GenerateSerializer, Immutable]
 [Alias("Orleans.Barrier.ArrivalRequest")]
-public sealed record ArrivalRequest(
+internal sealed record ArrivalRequest(
     [property: Id(0)] ArrivalId Id,
     [property: Id(1)] int Parties,
     [property: Id(2)] TimeSpan? Timeout,

@@ -5,7 +5,7 @@ namespace Orleans.Barrier;
 /// <see cref="IDistributedBarrier"/>; the methods here are the wire protocol that handle speaks.
 /// </summary>
 [Alias("Orleans.Barrier.IBarrierGrain")]
-public interface IBarrierGrain : IGrainWithStringKey
+internal interface IBarrierGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Registers the arrival (once per arrival id) and holds the call until the arrival is released, broken or
