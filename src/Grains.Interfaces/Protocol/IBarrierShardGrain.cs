@@ -9,7 +9,7 @@ namespace Orleans.Barrier;
 [Alias("Orleans.Barrier.IBarrierShardGrain")]
 internal interface IBarrierShardGrain : IGrainWithStringKey
 {
-    /// <summary>As <see cref="IBarrierGrain.WaitAsync(ArrivalRequest)"/>, for one participant's own arrival (no units, members or withdrawals).</summary>
+    /// <summary>As <see cref="IBarrierGrain.WaitAsync(ArrivalRequest)"/>, for one participant's own arrival (no units, members, member ids, silo or shard).</summary>
     [Alias("Wait")]
     Task<ArrivalOutcome> WaitAsync(ArrivalRequest request);
 
