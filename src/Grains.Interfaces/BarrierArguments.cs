@@ -126,6 +126,20 @@ internal static class BarrierArguments
         }
     }
 
+    /// <summary>A report of lost participants: at least one name, each a valid participant name.</summary>
+    public static void ThrowIfInvalidLost(IReadOnlyList<string>? lost, string paramName)
+    {
+        if (lost is null || lost.Count == 0)
+        {
+            throw new ArgumentException("A report of lost participants must name at least one.", paramName);
+        }
+
+        foreach (var name in lost)
+        {
+            ThrowIfInvalidParticipant(name ?? throw new ArgumentException("A lost participant's name must not be null.", paramName), paramName);
+        }
+    }
+
     public static void ThrowIfInvalidPolicy(ParticipantLossPolicy policy, string paramName)
     {
         if (!Enum.IsDefined(policy))

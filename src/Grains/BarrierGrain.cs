@@ -91,26 +91,80 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     {
         BarrierInstruments.WaitCalls.Add(1);
         ThrowIfFenced();
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Timeout is { } timeout)
+        var terms = TermsOf(request, nameof(request));
+        var transition = GetOrCreateMachine(request.Parties).Arrive(request.Id, terms, _time.GetUtcNow(), mustBeKnown: request.Incarnation == _incarnation);
+
+        // Registered before the write below, so a release decided by another turn while this one waits for
+        // storage finds the poll and wakes it.
+        var pending = transition.Result.IsFinal ? null : _polls.GetOrAdd(request.Id);
+
+        var result = await CommitAsync(transition);
+        if (result.IsFinal || pending is null)
         {
-            BarrierArguments.ThrowIfInvalidTimeout(timeout, nameof(request));
+            return ToOutcome(result);
         }
 
-        BarrierArguments.ThrowIfInvalidPoll(request.MaxPoll, nameof(request));
+        _polls.ExpireAt(request.Id, pending, _time.GetUtcNow() + PollLength.Of(request.MaxPoll, _defaultPoll, _options.MaxPollInterval, terms.Lease));
+        ScheduleTimer();
+        return ToOutcome(await pending.Task);
+    }
+
+    public async Task<ArrivalOutcome> WithdrawAsync(WithdrawalRequest request)
+    {
+        BarrierInstruments.WaitCalls.Add(1);
+        ThrowIfFenced();
+        ArgumentNullException.ThrowIfNull(request);
+
+        // The whole arrival, validated as one: the withdrawal may be the first the barrier hears of it (see
+        // WithdrawalRequest), and then it counts with the members that stay. Never held, so no poll is registered.
+        var staying = request.Staying;
+        var terms = TermsOf(staying, nameof(request));
+        var transition = GetOrCreateMachine(staying.Parties).Arrive(staying.Id, terms, _time.GetUtcNow());
+        return ToOutcome(await CommitAsync(transition));
+    }
+
+    public async Task<ArrivalOutcome> LoseAsync(LossRequest request)
+    {
+        ThrowIfFenced();
+        ArgumentNullException.ThrowIfNull(request);
+        BarrierArguments.ThrowIfInvalidLost(request.Lost, nameof(request));
+        var machine = GetOrCreateMachine(request.Parties);
+        return ToOutcome(await CommitAsync(machine.Lose(request.Id, request.Lost, _time.GetUtcNow())));
+    }
+
+    public async Task<ArrivalOutcome> RecallAsync(RecallRequest request)
+    {
+        ThrowIfFenced();
+        ArgumentNullException.ThrowIfNull(request);
+        BarrierArguments.ThrowIfInvalidShard(
+            request.Shard ?? throw new ArgumentException("A recall names the shard that asks.", nameof(request)), request.ShardEpoch, nameof(request));
+        var machine = GetOrCreateMachine(request.Parties);
+        return ToOutcome(await CommitAsync(machine.Recall(request.Member, request.Shard, request.ShardEpoch, _time.GetUtcNow())));
+    }
+
+    /// <summary>Validates an arrival and turns it into the machine's terms, with the silo's default lease and the caller's name filled in.</summary>
+    private ArrivalTerms TermsOf(ArrivalRequest request, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(request, paramName);
+        if (request.Timeout is { } timeout)
+        {
+            BarrierArguments.ThrowIfInvalidTimeout(timeout, paramName);
+        }
+
+        BarrierArguments.ThrowIfInvalidPoll(request.MaxPoll, paramName);
         var lease = request.Lease ?? _options.DefaultLeaseDuration;
-        BarrierArguments.ThrowIfInvalidLease(lease, nameof(request));
-        BarrierArguments.ThrowIfInvalidParticipant(request.Participant, nameof(request));
-        BarrierArguments.ThrowIfInvalidPolicy(request.OnParticipantLost, nameof(request));
-        BarrierArguments.ThrowIfInvalidParties(request.Parties, nameof(request));
-        BarrierArguments.ThrowIfInvalidUnits(request.Units, request.Parties, nameof(request));
-        BarrierArguments.ThrowIfInvalidMembers(request.Members, request.Units, nameof(request));
-        BarrierArguments.ThrowIfInvalidSilo(request.Silo, nameof(request));
-        BarrierArguments.ThrowIfInvalidShard(request.Shard, request.ShardEpoch, nameof(request));
-        BarrierArguments.ThrowIfInvalidMemberIds(request.MemberIds, request.Units, nameof(request));
+        BarrierArguments.ThrowIfInvalidLease(lease, paramName);
+        BarrierArguments.ThrowIfInvalidParticipant(request.Participant, paramName);
+        BarrierArguments.ThrowIfInvalidPolicy(request.OnParticipantLost, paramName);
+        BarrierArguments.ThrowIfInvalidParties(request.Parties, paramName);
+        BarrierArguments.ThrowIfInvalidUnits(request.Units, request.Parties, paramName);
+        BarrierArguments.ThrowIfInvalidMembers(request.Members, request.Units, paramName);
+        BarrierArguments.ThrowIfInvalidSilo(request.Silo, paramName);
+        BarrierArguments.ThrowIfInvalidShard(request.Shard, request.ShardEpoch, paramName);
+        BarrierArguments.ThrowIfInvalidMemberIds(request.MemberIds, request.Units, paramName);
 
         var caller = _callers.Current;
-        var terms = new ArrivalTerms(
+        return new ArrivalTerms(
             request.Participant ?? caller ?? "unknown",
             request.Timeout,
             lease == Timeout.InfiniteTimeSpan ? null : lease,
@@ -122,38 +176,6 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
             request.Shard,
             request.ShardEpoch,
             request.MemberIds);
-        var machine = GetOrCreateMachine(request.Parties);
-        if (request.Recall)
-        {
-            var shard = request.Shard ?? throw new ArgumentException("A recall names the shard activation that asks (Shard and ShardEpoch).", nameof(request));
-            return ToOutcome(await CommitAsync(machine.Recall(request.Id, shard, request.ShardEpoch, _time.GetUtcNow())));
-        }
-
-        if (request.Lost is { } lost)
-        {
-            foreach (var name in lost)
-            {
-                BarrierArguments.ThrowIfInvalidParticipant(name, nameof(request));
-            }
-
-            return ToOutcome(await CommitAsync(machine.Lose(request.Id, lost, _time.GetUtcNow())));
-        }
-
-        var transition = machine.Arrive(request.Id, terms, _time.GetUtcNow(), mustBeKnown: request.Incarnation == _incarnation);
-
-        // Registered before the write below, so a release decided by another turn while this one waits for
-        // storage finds the poll and wakes it.
-        var pending = transition.Result.IsFinal || request.Withdrawal ? null : _polls.GetOrAdd(request.Id);
-
-        var result = await CommitAsync(transition);
-        if (result.IsFinal || pending is null)
-        {
-            return ToOutcome(result);
-        }
-
-        _polls.ExpireAt(request.Id, pending, _time.GetUtcNow() + PollLength.Of(request.MaxPoll, _defaultPoll, _options.MaxPollInterval, terms.Lease));
-        ScheduleTimer();
-        return ToOutcome(await pending.Task);
     }
 
     public async Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, int parties)

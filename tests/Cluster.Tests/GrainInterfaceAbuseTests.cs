@@ -1,7 +1,7 @@
 namespace Orleans.Barrier.Tests;
 
 /// <summary>
-/// Calls made straight to <see cref="IBarrierGrain"/>, bypassing the handle's checks: each bad request gets a clear
+/// Calls made straight to the (internal) <see cref="IBarrierGrain"/>, bypassing the handle's checks: each bad request gets a clear
 /// exception or a harmless answer, and the barrier is left exactly as it was and still releases normally.
 /// </summary>
 [Collection(SharedClusterDefinition.Name)]
@@ -48,6 +48,57 @@ public sealed class GrainInterfaceAbuseTests(BarrierClusterFixture fixture)
 
         await Assert.ThrowsAsync<ArgumentNullException>(() => grain.WaitAsync(null!)).Bounded();
 
+        await AssertUnharmedAsync(name, waiting);
+    }
+
+    public static TheoryData<string, Type, string> BadOtherRequests() => new()
+    {
+        { "withdrawal of more units than parties", typeof(ArgumentOutOfRangeException), "1 to 3 participants" },
+        { "withdrawal with a blank participant", typeof(ArgumentException), "participant name" },
+        { "null withdrawal", typeof(ArgumentNullException), "request" },
+        { "loss naming nobody", typeof(ArgumentException), "at least one" },
+        { "loss naming a blank participant", typeof(ArgumentException), "participant name" },
+        { "loss with zero parties", typeof(ArgumentOutOfRangeException), "at least 1 party" },
+        { "null loss", typeof(ArgumentNullException), "request" },
+        { "recall without a shard", typeof(ArgumentException), "names the shard" },
+        { "recall with a negative epoch", typeof(ArgumentException), "epoch of 0 or more" },
+        { "recall with zero parties", typeof(ArgumentOutOfRangeException), "at least 1 party" },
+        { "null recall", typeof(ArgumentNullException), "request" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOtherRequests))]
+    public async Task WithdrawLoseOrRecall_BadRequest_FailsClearlyAndLeavesTheBarrierUnharmed(string bad, Type expected, string message)
+    {
+        var (name, grain, waiting) = await StartBarrierWithOneWaiterAsync();
+
+        var thrown = await Assert.ThrowsAnyAsync<Exception>(() => SendBadOtherRequest(grain, bad)).Bounded();
+
+        Assert.IsType(expected, thrown, exactMatch: false);
+        Assert.Contains(message, thrown.Message, StringComparison.OrdinalIgnoreCase);
+        await AssertUnharmedAsync(name, waiting);
+    }
+
+    [Fact]
+    public async Task RecallAsync_MemberNeverReleased_AnswersUnknownAndCountsNothing()
+    {
+        var (name, grain, waiting) = await StartBarrierWithOneWaiterAsync();
+
+        // A recall carries no arrival terms (no lease, poll or participant) and is not checked as if it had them.
+        var recalled = await grain.RecallAsync(new RecallRequest(ArrivalId.New(), 3, $"0/{name}", 1)).Bounded();
+
+        Assert.Equal(ArrivalOutcomeKind.Unknown, recalled.Kind);
+        await AssertUnharmedAsync(name, waiting);
+    }
+
+    [Fact]
+    public async Task LoseAsync_ArrivalNeverHeardOf_AnswersUnknownAndBreaksNothing()
+    {
+        var (name, grain, waiting) = await StartBarrierWithOneWaiterAsync();
+
+        var lost = await grain.LoseAsync(new LossRequest(ArrivalId.New(), 3, ["p1"])).Bounded();
+
+        Assert.Equal(ArrivalOutcomeKind.Unknown, lost.Kind);
         await AssertUnharmedAsync(name, waiting);
     }
 
@@ -167,6 +218,26 @@ public sealed class GrainInterfaceAbuseTests(BarrierClusterFixture fixture)
             "more units than parties" => fine with { Units = 4 },
             "members not one per unit" => fine with { Units = 2, Members = ["g1"] },
             "blank silo" => fine with { Silo = "  " },
+            _ => throw new ArgumentOutOfRangeException(nameof(bad), bad, "No such bad request."),
+        };
+    }
+
+    private static Task<ArrivalOutcome> SendBadOtherRequest(IBarrierGrain grain, string bad)
+    {
+        var arrival = new ArrivalRequest(ArrivalId.New(), 3, null, null, null);
+        return bad switch
+        {
+            "withdrawal of more units than parties" => grain.WithdrawAsync(new WithdrawalRequest(arrival with { Units = 4 })),
+            "withdrawal with a blank participant" => grain.WithdrawAsync(new WithdrawalRequest(arrival with { Participant = " " })),
+            "null withdrawal" => grain.WithdrawAsync(null!),
+            "loss naming nobody" => grain.LoseAsync(new LossRequest(arrival.Id, 3, [])),
+            "loss naming a blank participant" => grain.LoseAsync(new LossRequest(arrival.Id, 3, ["  "])),
+            "loss with zero parties" => grain.LoseAsync(new LossRequest(arrival.Id, 0, ["p1"])),
+            "null loss" => grain.LoseAsync(null!),
+            "recall without a shard" => grain.RecallAsync(new RecallRequest(arrival.Id, 3, null!, 1)),
+            "recall with a negative epoch" => grain.RecallAsync(new RecallRequest(arrival.Id, 3, "0/b", -1)),
+            "recall with zero parties" => grain.RecallAsync(new RecallRequest(arrival.Id, 0, "0/b", 1)),
+            "null recall" => grain.RecallAsync(null!),
             _ => throw new ArgumentOutOfRangeException(nameof(bad), bad, "No such bad request."),
         };
     }

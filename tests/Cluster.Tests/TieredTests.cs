@@ -95,7 +95,7 @@ public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper
         var shard = _client.GetGrain<IBarrierShardGrain>($"0/{name}");
         var request = new ArrivalRequest(ArrivalId.New(), 2, null, TimeSpan.FromMilliseconds(100), null);
 
-        foreach (var bad in new[] { request with { Units = 2 }, request with { Members = ["a"] }, request with { Withdrawal = true }, request with { Lost = ["a"] } })
+        foreach (var bad in new[] { request with { Units = 2 }, request with { Members = ["a"] }, request with { MemberIds = [Guid.NewGuid()] }, request with { Shard = "1/elsewhere", ShardEpoch = 1 } })
         {
             var thrown = await Assert.ThrowsAsync<ArgumentException>(() => shard.WaitAsync(bad)).Bounded();
             Assert.Contains("single participants' arrivals only", thrown.Message, StringComparison.Ordinal);

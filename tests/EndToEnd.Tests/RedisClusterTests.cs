@@ -308,7 +308,7 @@ public sealed partial class RedisClusterTests : IClassFixture<RedisSiloCluster>
         using var timeout = new CancellationTokenSource(CallBound);
         var cluster = ClusterSettings.ThroughRedis(settings!, _cluster.ClusterId, ClusterSettings.DefaultServiceId);
         await using var connection = await ClusterConnection.ConnectAsync(cluster, LogLevel.Critical, timeout.Token);
-        var status = await connection.Client.GetGrain<IBarrierGrain>(name).GetStatusAsync(null).WaitAsync(timeout.Token);
+        var status = await connection.Client.GetBarrierAdmin().GetStatusAsync(name, cancellationToken: timeout.Token);
         return status ?? throw new InvalidOperationException($"Barrier '{name}' is unknown to the cluster: its state was not found.");
     }
 

@@ -505,7 +505,7 @@ internal sealed class ArrivalCoalescer
         ArrivalOutcome outcome;
         try
         {
-            outcome = await _poller.LoseAsync(_template with { Id = send.Id }, [member.Member!]);
+            outcome = await _poller.LoseAsync(send.Id, [member.Member!]);
         }
         catch (Exception)
         {

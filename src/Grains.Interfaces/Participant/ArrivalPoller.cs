@@ -193,14 +193,14 @@ internal sealed class ArrivalPoller
     /// to handle (by withdrawing the whole arrival, which retries).
     /// </summary>
     public Task<ArrivalOutcome> WithdrawAsync(ArrivalRequest first, int units, IReadOnlyList<string>? members)
-        => _grain.WaitAsync(first with { Units = units, Members = members, Withdrawal = true, Timeout = null, MaxPoll = null, Incarnation = null });
+        => _grain.WithdrawAsync(new WithdrawalRequest(first with { Units = units, Members = members, Timeout = null, MaxPoll = null, Incarnation = null }));
 
     /// <summary>
     /// Reports members of a waiting coalesced arrival as lost (their leases ran out at a shard), answered at once: the
     /// break that names them, or the final outcome that came first. One attempt; a failure is the caller's to handle.
     /// </summary>
-    public Task<ArrivalOutcome> LoseAsync(ArrivalRequest first, IReadOnlyList<string> lost)
-        => _grain.WaitAsync(first with { Lost = lost, Timeout = null, MaxPoll = null, Incarnation = null });
+    public Task<ArrivalOutcome> LoseAsync(ArrivalId arrival, IReadOnlyList<string> lost)
+        => _grain.LoseAsync(new LossRequest(arrival, Parties, lost));
 
     /// <summary>Turns a final outcome into the index a participant gets, or the exception it sees.</summary>
     /// <param name="outcome">The final outcome of the participant's arrival.</param>

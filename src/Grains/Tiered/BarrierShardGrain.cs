@@ -22,7 +22,7 @@ namespace Orleans.Barrier;
 /// <para>
 /// A participant's lease runs here, renewed by its polls. When it runs out, an <see cref="ParticipantLossPolicy.Evict"/>
 /// participant is withdrawn exactly (as a cancellation); a <see cref="ParticipantLossPolicy.Break"/> participant is
-/// reported lost (<see cref="ArrivalRequest.Lost"/>), and the barrier breaks naming it unless a release came first.
+/// reported lost (<see cref="LossRequest"/>), and the barrier breaks naming it unless a release came first.
 /// The shard's own arrivals at the barrier are leased too, renewed by this silo's poll loops: if the shard's silo dies,
 /// the barrier counts its participants as lost by their policy, as for the grains of a silo that dies.
 /// </para>
@@ -218,8 +218,8 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     /// </summary>
     private async Task<ArrivalOutcome?> RecallAsync(ArrivalRequest request, string name)
     {
-        var ask = new ArrivalRequest(request.Id, request.Parties, null, null, null) { Recall = true, Shard = this.GetPrimaryKeyString(), ShardEpoch = _epoch };
-        var recalled = await GrainFactory.GetGrain<IBarrierGrain>(Barrier).WaitAsync(ask);
+        var ask = new RecallRequest(request.Id, request.Parties, this.GetPrimaryKeyString(), _epoch);
+        var recalled = await GrainFactory.GetGrain<IBarrierGrain>(Barrier).RecallAsync(ask);
         if (_waiting.ContainsKey(request.Id))
         {
             return null;
@@ -243,10 +243,10 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
 
     private static void ThrowIfNotSingle(ArrivalRequest request)
     {
-        if (request.Units > 1 || request.Members is not null || request.Withdrawal || request.Lost is not null || request.Silo is not null)
+        if (request.Units > 1 || request.Members is not null || request.MemberIds is not null || request.Silo is not null || request.Shard is not null)
         {
             throw new ArgumentException(
-                "A barrier shard takes single participants' arrivals only (no units, members, silo, withdrawals or lost reports): it coalesces them itself.",
+                "A barrier shard takes single participants' arrivals only (no units, members, member ids, silo or shard): it coalesces them itself.",
                 nameof(request));
         }
     }

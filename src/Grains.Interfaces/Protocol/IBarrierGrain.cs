@@ -5,14 +5,32 @@ namespace Orleans.Barrier;
 /// <see cref="IDistributedBarrier"/>; the methods here are the wire protocol that handle speaks.
 /// </summary>
 [Alias("Orleans.Barrier.IBarrierGrain")]
-public interface IBarrierGrain : IGrainWithStringKey
+internal interface IBarrierGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Registers the arrival (once per arrival id) and holds the call until the arrival is released, broken or
-    /// cancelled, or until the request's poll interval runs out, whichever is first.
+    /// cancelled, or until the request's poll interval runs out, whichever is first. Arrivals and their re-issues only.
     /// </summary>
     [Alias("Wait")]
     Task<ArrivalOutcome> WaitAsync(ArrivalRequest request);
+
+    /// <summary>
+    /// Lowers a waiting coalesced arrival to the members that stay, answered at once: pending if it still waits (with at
+    /// most those members), or the release or break that came first.
+    /// </summary>
+    [Alias("Withdraw")]
+    Task<ArrivalOutcome> WithdrawAsync(WithdrawalRequest request);
+
+    /// <summary>
+    /// Reports members of a waiting coalesced arrival as lost where they waited, answered at once: the break that names
+    /// them, the release or break that came first, or <see cref="ArrivalOutcomeKind.Unknown"/> for an arrival never heard of.
+    /// </summary>
+    [Alias("Lose")]
+    Task<ArrivalOutcome> LoseAsync(LossRequest request);
+
+    /// <summary>Answers a shard's new activation what became of one of its members, after retiring the shard's older epochs.</summary>
+    [Alias("Recall")]
+    Task<ArrivalOutcome> RecallAsync(RecallRequest request);
 
     /// <summary>
     /// Removes the arrival if it is still waiting. If a release or a break got there first, returns that outcome

@@ -3,7 +3,7 @@ namespace Orleans.Barrier;
 /// <summary>What has become of an arrival.</summary>
 [GenerateSerializer]
 [Alias("Orleans.Barrier.ArrivalOutcomeKind")]
-public enum ArrivalOutcomeKind
+internal enum ArrivalOutcomeKind
 {
     /// <summary>Still waiting; the handle re-issues the wait with the same arrival id.</summary>
     Pending,

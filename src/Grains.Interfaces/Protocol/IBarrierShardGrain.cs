@@ -7,9 +7,9 @@ namespace Orleans.Barrier;
 /// participant's poll loop is the same whichever grain it is aimed at; resets, aborts and status go to the barrier grain.
 /// </summary>
 [Alias("Orleans.Barrier.IBarrierShardGrain")]
-public interface IBarrierShardGrain : IGrainWithStringKey
+internal interface IBarrierShardGrain : IGrainWithStringKey
 {
-    /// <summary>As <see cref="IBarrierGrain.WaitAsync(ArrivalRequest)"/>, for one participant's own arrival (no units, members or withdrawals).</summary>
+    /// <summary>As <see cref="IBarrierGrain.WaitAsync(ArrivalRequest)"/>, for one participant's own arrival (no units, members, member ids, silo or shard).</summary>
     [Alias("Wait")]
     Task<ArrivalOutcome> WaitAsync(ArrivalRequest request);
 

@@ -8,7 +8,7 @@ namespace Orleans.Barrier;
 /// <param name="Value">The unique value.</param>
 [GenerateSerializer, Immutable]
 [Alias("Orleans.Barrier.ArrivalId")]
-public readonly record struct ArrivalId([property: Id(0)] Guid Value)
+internal readonly record struct ArrivalId([property: Id(0)] Guid Value)
 {
     /// <summary>Makes a new, unique arrival id.</summary>
     public static ArrivalId New() => new(Guid.NewGuid());

@@ -1,6 +1,11 @@
 namespace Orleans.Barrier;
 
-/// <summary>One (possibly re-issued) wait sent by a participant's handle to the barrier grain.</summary>
+/// <summary>
+/// One (possibly re-issued) wait sent by a participant's handle, a coalescer or a shard to the barrier grain, or by a
+/// participant's handle to a shard. Only arrivals and their re-issues: withdrawals, loss reports and recalls have their
+/// own requests (<see cref="WithdrawalRequest"/>, <see cref="LossRequest"/>, <see cref="RecallRequest"/>).
+/// </summary>
+/// <remarks>Ids 9, 12 and 16 were the Withdrawal, Lost and Recall flags before those operations got their own requests; they stay retired, so an old sender's flag can never be read as something else.</remarks>
 /// <param name="Id">The arrival's id; the same for every re-issue of one <c>WaitAsync</c>.</param>
 /// <param name="Parties">The party count the participant expects; a mismatch fails the call.</param>
 /// <param name="Timeout">
@@ -18,7 +23,7 @@ namespace Orleans.Barrier;
 /// </param>
 [GenerateSerializer, Immutable]
 [Alias("Orleans.Barrier.ArrivalRequest")]
-public sealed record ArrivalRequest(
+internal sealed record ArrivalRequest(
     [property: Id(0)] ArrivalId Id,
     [property: Id(1)] int Parties,
     [property: Id(2)] TimeSpan? Timeout,
@@ -42,18 +47,11 @@ public sealed record ArrivalRequest(
 
     /// <summary>
     /// How many participants this arrival stands for: a process coalesces its local participants' arrivals into one.
-    /// 0 or 1 for a single participant; at most the party count. A re-issue with fewer units than the waiting
-    /// arrival has withdraws the difference (members that were cancelled); units never grow.
+    /// 0 or 1 for a single participant; at most the party count. A re-issue (or a <see cref="WithdrawalRequest"/>) with
+    /// fewer units than the waiting arrival has withdraws the difference (members that were cancelled); units never grow.
     /// </summary>
     [Id(8)]
     public int Units { get; init; }
-
-    /// <summary>
-    /// This request only withdraws units (see <see cref="Units"/>): the grain answers it at once instead of holding it,
-    /// so the cancelled members learn at once whether they left or a release came first.
-    /// </summary>
-    [Id(9)]
-    public bool Withdrawal { get; init; }
 
     /// <summary>
     /// The names of the participants a coalesced arrival stands for, in local arrival order, one per unit, when each
@@ -66,14 +64,6 @@ public sealed record ArrivalRequest(
     /// <summary>The silo the members run on, for <see cref="BarrierWaiter.Silo"/>, when the sender is a silo's coalescer (its calls come from the silo, not from the member grains).</summary>
     [Id(11)]
     public string? Silo { get; init; }
-
-    /// <summary>
-    /// This request reports members of the (waiting, coalesced) arrival as lost where they waited: the shard of a
-    /// tiered barrier saw their leases run out. The barrier breaks with <see cref="BrokenBarrierReason.ParticipantLost"/>
-    /// naming them, unless a release or break came first. Answered at once, like a <see cref="Withdrawal"/>.
-    /// </summary>
-    [Id(12)]
-    public IReadOnlyList<string>? Lost { get; init; }
 
     /// <summary>
     /// The shard of a tiered barrier that sent this coalesced arrival (its grain key), or <see langword="null"/> for any
@@ -90,18 +80,10 @@ public sealed record ArrivalRequest(
     /// <summary>
     /// For a shard's coalesced arrival: each member's own arrival id, one per unit, in local arrival order (a withdrawal
     /// lists those who stay). The barrier remembers each member's index at the release, so a member whose answer died
-    /// with the shard's activation gets it from the next activation (<see cref="Recall"/>) instead of counting again.
+    /// with the shard's activation gets it from the next activation (<see cref="RecallRequest"/>) instead of counting again.
     /// </summary>
     [Id(15)]
     public IReadOnlyList<Guid>? MemberIds { get; init; }
-
-    /// <summary>
-    /// This request only asks what became of the member arrival <see cref="Id"/> (see <see cref="MemberIds"/>), answered at
-    /// once: its remembered result, or <see cref="ArrivalOutcomeKind.Unknown"/>. It first supersedes the older epochs of
-    /// <see cref="Shard"/>, so no arrival of a dead activation can be released after the answer.
-    /// </summary>
-    [Id(16)]
-    public bool Recall { get; init; }
 
     /// <summary>
     /// Not the arrival's first attempt: an earlier one may have reached the barrier or its shard, even if no answer came

@@ -8,7 +8,7 @@ namespace Orleans.Barrier;
 /// <param name="Incarnation">The barrier incarnation that answered; the handle sends it back with the next re-issue.</param>
 [GenerateSerializer, Immutable]
 [Alias("Orleans.Barrier.ArrivalOutcome")]
-public sealed record ArrivalOutcome(
+internal sealed record ArrivalOutcome(
     [property: Id(0)] ArrivalOutcomeKind Kind,
     [property: Id(1)] int Index,
     [property: Id(2)] long Phase,
