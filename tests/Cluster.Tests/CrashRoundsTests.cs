@@ -19,19 +19,25 @@ namespace Orleans.Barrier.Tests;
 /// checked against the barrier's rules, and the phase must count every release exactly once across all the crashes,
 /// because the barrier's stored state outlives its silos (<see cref="SharedGrainStorage"/>, reached through
 /// <see cref="RemoteGrainStorage"/>, so that a kill can also lose a write, or let it land late or unacknowledged).
-/// What each arrival was told is read off the wire by <see cref="ArrivalOutcomeLedger"/>.
+/// What each arrival was told is read off the wire by <see cref="ArrivalOutcomeLedger"/>. Run over every
+/// <see cref="BarrierShape"/> by the nested classes at the end: on tiers the shards that ran on the killed silo die
+/// with it, and their participants re-attach to the next activations and must be counted once. (Killing only a
+/// shard's silo while the barrier grain lives is <see cref="TieredCrashTests"/>.)
 /// </summary>
 /// <remarks>
-/// Time-boxed: <c>BARRIER_CRASH_ROUNDS_SECONDS</c> (default 120) bounds the run, <c>BARRIER_CRASH_ROUNDS</c>
+/// Time-boxed: <c>BARRIER_CRASH_ROUNDS_SECONDS</c> (default 120) bounds the run over all shapes, split evenly between them, <c>BARRIER_CRASH_ROUNDS</c>
 /// optionally caps the rounds, <c>BARRIER_CRASH_ROUNDS_SEED</c> replays a run's random choices (not its timing),
 /// <c>BARRIER_CRASH_ROUNDS_VERBOSE=1</c> prints every round's timeline, not only failed ones. The test owns its
 /// cluster (it destroys part of it every round) and keeps the barrier off the primary silo, which cannot be killed.
 /// </remarks>
-public sealed class CrashRoundsTests(ITestOutputHelper output) : IAsyncLifetime
+public abstract class CrashRoundsTests(ITestOutputHelper output, BarrierShape shape) : IAsyncLifetime
 {
     private const int Parties = 6;
     private const int ParticipantGrains = 16;
     private const int MaxFailures = 3;
+
+    // The run's time budget is shared by the shapes, so running over both costs no more than one did.
+    private const int Shapes = 2;
 
     // Around the release the kill starts between this long before and this long after the last arrival is sent, so
     // that sometimes the release is stored and answered, sometimes stored and not answered, sometimes not stored.
@@ -47,6 +53,7 @@ public sealed class CrashRoundsTests(ITestOutputHelper output) : IAsyncLifetime
     private static readonly TimeSpan RoundBound = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan SiloBound = TimeSpan.FromMinutes(2);
 
+    private readonly BarrierShape _shape = shape;
     private readonly string _name = $"crash-rounds-{Guid.NewGuid():N}";
     private TestCluster _cluster = null!;
     private Task<SiloHandle>? _replacement;
@@ -87,19 +94,19 @@ public sealed class CrashRoundsTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task WaitAsync_HostSiloKilledAtRandomMomentsEveryRound_EachRoundReleasesEveryWaiterOnceAndPhaseCountsEveryRelease()
     {
-        var budget = TimeSpan.FromSeconds(ReadSetting("BARRIER_CRASH_ROUNDS_SECONDS") ?? 120);
+        var budget = TimeSpan.FromSeconds((ReadSetting("BARRIER_CRASH_ROUNDS_SECONDS") ?? 120) / (double)Shapes);
         var maxRounds = ReadSetting("BARRIER_CRASH_ROUNDS") ?? int.MaxValue;
         var seed = ReadSetting("BARRIER_CRASH_ROUNDS_SEED") ?? Random.Shared.Next();
         var verbose = ReadSetting("BARRIER_CRASH_ROUNDS_VERBOSE") is > 0;
         var random = new Random(seed);
-        var barrier = _cluster.Client.GetBarrier(_name, Parties);
+        var barrier = _shape.GetBarrier(_cluster.Client, _name, Parties);
         var participants = Enumerable.Range(0, ParticipantGrains)
             .Select(i => _cluster.Client.GetGrain<IParticipantGrain>($"{_name}-participant-{i}"))
             .ToArray();
         var phase = (await barrier.GetStatusAsync().Bounded()).Phase;
         var tally = new Tally();
         var run = Stopwatch.StartNew();
-        output.WriteLine($"barrier {_name}, {Parties} parties, budget {budget.TotalSeconds:F0}s, seed {seed}");
+        output.WriteLine($"barrier {_name} ({_shape}), {Parties} parties, budget {budget.TotalSeconds:F0}s, seed {seed}");
 
         while (run.Elapsed < budget && tally.Rounds < maxRounds && tally.Failures.Count < MaxFailures)
         {
@@ -278,8 +285,17 @@ public sealed class CrashRoundsTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         // What the barrier told each arrival, as the callers received it: one answer per arrival, all in this phase.
-        var answers = ArrivalOutcomeLedger.For(_name).Skip(round.LedgerStart).ToList();
-        round.Answers = answers;
+        var recorded = ArrivalOutcomeLedger.For(_name).Skip(round.LedgerStart).ToList();
+        round.Answers = recorded;
+
+        // A shard's recall asks after a member of an arrival that died with its activation: the barrier either
+        // remembers the member released in this phase, or knows nothing of it (the member then arrives again).
+        foreach (var recall in recorded.Where(a => a.Recall && a.Outcome.Kind != ArrivalOutcomeKind.Unknown && (a.Outcome.Kind != ArrivalOutcomeKind.Released || a.Outcome.Phase != releasedPhase)))
+        {
+            round.Problems.Add($"a recall of member {recall.Arrival} was answered {Describe(recall.Outcome)}; expected its release in phase {releasedPhase} or unknown");
+        }
+
+        var answers = recorded.Where(a => !a.Recall).ToList();
         foreach (var twice in answers.GroupBy(a => a.Arrival).Where(g => g.Select(a => (a.Outcome.Kind, a.Outcome.Index, a.Outcome.Phase)).Distinct().Count() > 1))
         {
             round.Problems.Add($"arrival {twice.Key} got different answers: {string.Join("; ", twice.Select(a => Describe(a.Outcome)))}");
@@ -345,7 +361,7 @@ public sealed class CrashRoundsTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task<int> WaitInGrainAsync(IParticipantGrain grain, CancellationToken bound)
     {
         var ticket = Guid.NewGuid();
-        await ThroughFailuresAsync(async () => { await grain.BeginWaitAsync(_name, Parties, ticket); return true; }, bound);
+        await ThroughFailuresAsync(async () => { await grain.BeginWaitAsync(_name, Parties, ticket, _shape.Topology, _shape.Shards); return true; }, bound);
         while (true)
         {
             if (await ThroughFailuresAsync(() => grain.GetWaitOutcomeAsync(ticket), bound) is { } outcome)
@@ -540,4 +556,10 @@ public sealed class CrashRoundsTests(ITestOutputHelper output) : IAsyncLifetime
             clientBuilder.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
         }
     }
+
+    /// <summary>The contract on the single-grain shape.</summary>
+    public sealed class OnSingleGrain(ITestOutputHelper output) : CrashRoundsTests(output, BarrierShape.SingleGrain);
+
+    /// <summary>The contract on the tiered shape.</summary>
+    public sealed class OnTiers(ITestOutputHelper output) : CrashRoundsTests(output, BarrierShape.Tiered);
 }

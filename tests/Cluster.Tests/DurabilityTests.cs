@@ -8,10 +8,11 @@ namespace Orleans.Barrier.Tests;
 /// <summary>
 /// What a barrier stores outlives its activation: collection, the death of its silo, a stale activation fenced off
 /// by storage. Each test proves that a new activation really took over (its incarnation or its silo changed), so
-/// none can pass by talking to the activation that still remembers everything in memory.
+/// none can pass by talking to the activation that still remembers everything in memory. Run over every
+/// <see cref="BarrierShape"/> by the nested classes at the end: what is stored is the barrier grain's either way, and
+/// a tiered handle's shards must carry their participants over to the new activation.
 /// </summary>
-[Collection(SharedClusterDefinition.Name)]
-public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHelper output)
+public abstract class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHelper output, BarrierShape shape)
 {
     private static readonly TimeSpan ShortPoll = TimeSpan.FromMilliseconds(100);
 
@@ -19,12 +20,13 @@ public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHe
     private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(60);
 
     private readonly IClusterClient _client = fixture.Client;
+    private readonly BarrierShape _shape = shape;
 
     [Fact]
     public async Task WaitAsync_AbortedBarrierCollected_ThrowsAbortedUntilReset()
     {
         var name = TestBounds.UniqueName("abort-collected");
-        var barrier = _client.GetBarrier(name, 2);
+        var barrier = _shape.GetBarrier(_client, name, 2);
         await ReleaseAsync(barrier);
         await barrier.AbortAsync().Bounded();
 
@@ -45,7 +47,7 @@ public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHe
     public async Task GetStatusAsync_AfterCollection_KeepsPartiesPhaseAndBrokenReason()
     {
         var name = TestBounds.UniqueName("status-collected");
-        var barrier = _client.GetBarrier(name, 3);
+        var barrier = _shape.GetBarrier(_client, name, 3);
         await ReleaseAsync(barrier);
         await ReleaseAsync(barrier);
 
@@ -78,7 +80,7 @@ public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHe
         var cluster = await BarrierClusterFixture.DeployAsync(silos: 3);
         try
         {
-            var (barrier, host) = await cluster.FindBarrierHostedOnSecondarySiloAsync("durable-failover", parties: 3);
+            var (barrier, host) = await cluster.FindBarrierHostedOnSecondarySiloAsync(_shape, "durable-failover", parties: 3);
             await ReleaseAsync(barrier);
             await ReleaseAsync(barrier);
             var timedOut = await Assert.ThrowsAsync<BrokenBarrierException>(() => barrier.WaitAsync(TimeSpan.Zero)).Bounded();
@@ -109,7 +111,7 @@ public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHe
     public async Task WaitAsync_OtherPartyCountAfterCollection_ThrowsInvalidOperationNamingBothCounts()
     {
         var name = TestBounds.UniqueName("mismatch-collected");
-        var barrier = _client.GetBarrier(name, 3);
+        var barrier = _shape.GetBarrier(_client, name, 3);
         await ReleaseAsync(barrier);
 
         var collected = await CollectAsync(_client, name, parties: 3);
@@ -117,7 +119,7 @@ public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHe
         // The first call after collection must be the mismatched one: any call with 3 parties would recreate the
         // barrier with 3 even if storage had lost it. A zero timeout fails fast if the barrier was recreated with 4.
         var mismatch = await Assert.ThrowsAsync<InvalidOperationException>(
-            () => _client.GetBarrier(name, 4).WaitAsync(TimeSpan.Zero)).Bounded();
+            () => _shape.GetBarrier(_client, name, 4).WaitAsync(TimeSpan.Zero)).Bounded();
         Assert.Contains("3 parties", mismatch.Message, StringComparison.Ordinal);
         Assert.Contains("4 parties", mismatch.Message, StringComparison.Ordinal);
         Assert.NotEqual(collected, await ProbeIncarnationAsync(_client, name, parties: 3));
@@ -133,7 +135,7 @@ public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHe
     public async Task WaitAsync_ReleasedArrivalsReissuedAfterCollection_GetTheirIndexAndPhaseAgain()
     {
         var name = TestBounds.UniqueName("roster-collected");
-        var barrier = _client.GetBarrier(name, 3);
+        var barrier = _shape.GetBarrier(_client, name, 3);
         await ReleaseAsync(barrier);
         var grain = _client.GetGrain<IBarrierGrain>(name);
         ArrivalId[] arrivals = [ArrivalId.New(), ArrivalId.New(), ArrivalId.New()];
@@ -170,7 +172,7 @@ public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHe
     public async Task WaitAsync_ActivationFencedOffByStorageDuringRelease_FreshActivationReleasesEveryoneOnce()
     {
         var name = TestBounds.UniqueName("fenced");
-        var barrier = _client.GetBarrier(name, 3);
+        var barrier = _shape.GetBarrier(_client, name, 3);
         await ReleaseAsync(barrier);
         Task<int>[] waits = [barrier.WaitAsync(), barrier.WaitAsync()];
         var before = await barrier.WaitForWaitingAsync(2);
@@ -201,9 +203,9 @@ public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHe
     public async Task WaitAsync_UnnamedGrainParticipantReattachedToAFreshActivation_IsStillNamedByItsGrainId()
     {
         var name = TestBounds.UniqueName("fenced-grain");
-        var barrier = _client.GetBarrier(name, 2);
+        var barrier = _shape.GetBarrier(_client, name, 2);
         var grain = _client.GetGrain<IParticipantGrain>(TestBounds.UniqueName("anonymous"));
-        var grainWaits = grain.WaitLongAsync(name, 2);
+        var grainWaits = grain.WaitLongAsync(name, 2, _shape.Topology, _shape.Shards);
         await barrier.WaitForWaitingAsync(1);
 
         // The client's arrival completes a release that the fenced activation cannot store: the grain's poll fails,
@@ -222,7 +224,7 @@ public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHe
     public async Task WaitAsync_ArrivalCompletingReleaseOnFencedActivation_FailsAsUnavailableAtOnceAndWaitersMoveOn()
     {
         var name = TestBounds.UniqueName("fenced-long-poll");
-        var barrier = _client.GetBarrier(name, 3);
+        var barrier = _shape.GetBarrier(_client, name, 3);
         Task<int>[] waits = [barrier.WaitAsync(), barrier.WaitAsync()];
         var before = await barrier.WaitForWaitingAsync(2);
         SharedGrainStorage.WriteBehindTheBarriersBack(name);
@@ -245,7 +247,7 @@ public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHe
     public async Task WaitAsync_ThreePhasesOfFiveParties_WritesOnlyOnCreationAndRelease()
     {
         var name = TestBounds.UniqueName("writes");
-        var barrier = _client.GetBarrier(name, 5);
+        var barrier = _shape.GetBarrier(_client, name, 5);
 
         for (var phase = 0; phase < 3; phase++)
         {
@@ -268,7 +270,7 @@ public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHe
         try
         {
             var name = TestBounds.UniqueName("fallback");
-            var barrier = cluster.Client.GetBarrier(name, 2);
+            var barrier = _shape.GetBarrier(cluster.Client, name, 2);
             await ReleaseAsync(barrier);
             await barrier.AbortAsync().Bounded();
 
@@ -319,6 +321,14 @@ public sealed class DurabilityTests(BarrierClusterFixture fixture, ITestOutputHe
         await cluster.StopAllSilosAsync().WaitAsync(TimeSpan.FromMinutes(2));
         await cluster.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(2));
     }
+
+    /// <summary>The contract on the single-grain shape.</summary>
+    [Collection(SharedClusterDefinition.Name)]
+    public sealed class OnSingleGrain(BarrierClusterFixture fixture, ITestOutputHelper output) : DurabilityTests(fixture, output, BarrierShape.SingleGrain);
+
+    /// <summary>The contract on the tiered shape.</summary>
+    [Collection(SharedClusterDefinition.Name)]
+    public sealed class OnTiers(BarrierClusterFixture fixture, ITestOutputHelper output) : DurabilityTests(fixture, output, BarrierShape.Tiered);
 
     /// <summary>A silo with barriers and nothing else: no provider named "Barriers", so barriers use the fallback.</summary>
     private sealed class BareSiloConfigurator : ISiloConfigurator

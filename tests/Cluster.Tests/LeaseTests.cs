@@ -10,11 +10,12 @@ namespace Orleans.Barrier.Tests;
 /// silo under its grain killed), are found out by their leases, and each loss policy acts within twice the lease.
 /// Each test deploys a cluster whose barriers run on a test clock (<see cref="BarrierTestClock"/>): after a
 /// death the test moves barrier time on, step by step, until the loss shows, and detection is how far it moved,
-/// printed. Nothing sleeps on a real lease. The class still sits in the shared collection, so its clusters start after
-/// the shared cluster's tests rather than beside them on the same two cores.
+/// printed. Nothing sleeps on a real lease. Run over every <see cref="BarrierShape"/> by the nested classes at the end
+/// (on tiers a participant's lease runs at its shard, so a test that kills a silo keeps the shards off it). The classes
+/// still sit in the shared collection, so their clusters start after the shared cluster's tests rather than beside them
+/// on the same two cores.
 /// </summary>
-[Collection(SharedClusterDefinition.Name)]
-public sealed class LeaseTests(ITestOutputHelper output)
+public abstract class LeaseTests(ITestOutputHelper output, BarrierShape shape)
 {
     // Short enough for quick tests, long enough that participants renew calmly (a poll every 2/3 s) inside the
     // clusters' 3 s response timeout.
@@ -31,6 +32,8 @@ public sealed class LeaseTests(ITestOutputHelper output)
 
     private static readonly TimeSpan SiloDeathBound = TimeSpan.FromSeconds(60);
 
+    private readonly BarrierShape _shape = shape;
+
     [Fact]
     public async Task WaitAsync_ParticipantClientDisposedWithBreakPolicy_OthersThrowParticipantLostNamingItWithinTwoLeases()
     {
@@ -38,7 +41,7 @@ public sealed class LeaseTests(ITestOutputHelper output)
         var name = TestBounds.UniqueName("lost-client");
         var first = Handle(cluster.Client, name, 4, "worker-1", ParticipantLossPolicy.Break).WaitAsync();
         var second = Handle(cluster.Client, name, 4, "worker-2", ParticipantLossPolicy.Break).WaitAsync();
-        var watcher = cluster.Client.GetBarrier(name, 4);
+        var watcher = _shape.GetBarrier(cluster.Client, name, 4);
         await watcher.WaitForWaitingAsync(2);
         await using var doomedClient = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
         var doomed = Handle(doomedClient.Client, name, 4, "worker-3", ParticipantLossPolicy.Break).WaitAsync();
@@ -65,7 +68,7 @@ public sealed class LeaseTests(ITestOutputHelper output)
     {
         await using var cluster = await OwnedCluster.DeployWithTestClockAsync(silos: 1, overTcp: true);
         var name = TestBounds.UniqueName("evicted-client");
-        var watcher = cluster.Client.GetBarrier(name, 4);
+        var watcher = _shape.GetBarrier(cluster.Client, name, 4);
         var first = Handle(cluster.Client, name, 4, "worker-1", ParticipantLossPolicy.Evict).WaitAsync();
         await watcher.WaitForWaitingAsync(1);
         var second = Handle(cluster.Client, name, 4, "worker-2", ParticipantLossPolicy.Evict).WaitAsync();
@@ -89,13 +92,13 @@ public sealed class LeaseTests(ITestOutputHelper output)
         await using var cluster = await OwnedCluster.DeployWithTestClockAsync(silos: 3, overTcp: true);
         var (grain, grainSilo) = await PlaceParticipantOnSecondarySiloAsync(cluster.Cluster);
         await using var survivor = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
-        var watcher = await FindBarrierHostedAwayFromAsync(survivor.Client, 4, grainSilo);
+        var watcher = await FindBarrierHostedAwayFromAsync(cluster.Cluster, survivor.Client, 4, grainSilo);
         var first = Handle(survivor.Client, watcher.Name, 4, "worker-1", ParticipantLossPolicy.Break).WaitAsync();
         var second = Handle(survivor.Client, watcher.Name, 4, "worker-2", ParticipantLossPolicy.Break).WaitAsync();
         await watcher.WaitForWaitingAsync(2);
 
         // Unnamed, so the grain is named by its grain id.
-        await grain.StartWaitWithOptionsAsync(watcher.Name, 4, participant: null, Lease, ParticipantLossPolicy.Break).Bounded();
+        await grain.StartWaitWithOptionsAsync(watcher.Name, 4, participant: null, Lease, ParticipantLossPolicy.Break, _shape.Topology, _shape.Shards).Bounded();
         await watcher.WaitForWaitingAsync(3);
 
         var killing = Stopwatch.StartNew();
@@ -122,13 +125,13 @@ public sealed class LeaseTests(ITestOutputHelper output)
         await using var cluster = await OwnedCluster.DeployWithTestClockAsync(silos: 3, overTcp: true);
         var (grain, grainSilo) = await PlaceParticipantOnSecondarySiloAsync(cluster.Cluster);
         await using var survivor = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
-        var watcher = await FindBarrierHostedAwayFromAsync(survivor.Client, Grains + 2, grainSilo);
+        var watcher = await FindBarrierHostedAwayFromAsync(cluster.Cluster, survivor.Client, Grains + 2, grainSilo);
         var first = Handle(survivor.Client, watcher.Name, Grains + 2, "worker-0", ParticipantLossPolicy.Break).WaitAsync();
         await watcher.WaitForWaitingAsync(1);
 
         // Waits started in one turn on that silo go to the barrier in fewer arrivals than waits, each naming its members.
         string[] names = [.. Enumerable.Range(1, Grains).Select(i => $"worker-{i}")];
-        await grain.StartWaitsWithOptionsAsync(watcher.Name, Grains + 2, names, Lease, ParticipantLossPolicy.Break).Bounded();
+        await grain.StartWaitsWithOptionsAsync(watcher.Name, Grains + 2, names, Lease, ParticipantLossPolicy.Break, _shape.Topology, _shape.Shards).Bounded();
         var status = await watcher.WaitForWaitingAsync(Grains + 1);
         output.WriteLine($"{Grains + 1} participants waiting in {status.Arrivals} arrivals");
         Assert.True(status.Arrivals < Grains + 1, $"{Grains} waits started in one turn were not coalesced at all.");
@@ -152,12 +155,12 @@ public sealed class LeaseTests(ITestOutputHelper output)
         await using var cluster = await OwnedCluster.DeployWithTestClockAsync(silos: 3, overTcp: true);
         var (grain, grainSilo) = await PlaceParticipantOnSecondarySiloAsync(cluster.Cluster);
         await using var survivor = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
-        var watcher = await FindBarrierHostedAwayFromAsync(survivor.Client, 4, grainSilo);
+        var watcher = await FindBarrierHostedAwayFromAsync(cluster.Cluster, survivor.Client, 4, grainSilo);
         var first = Handle(survivor.Client, watcher.Name, 4, "worker-1", ParticipantLossPolicy.Evict).WaitAsync();
         await watcher.WaitForWaitingAsync(1);
         var second = Handle(survivor.Client, watcher.Name, 4, "worker-2", ParticipantLossPolicy.Evict).WaitAsync();
         await watcher.WaitForWaitingAsync(2);
-        await grain.StartWaitWithOptionsAsync(watcher.Name, 4, "worker-3", Lease, ParticipantLossPolicy.Evict).Bounded();
+        await grain.StartWaitWithOptionsAsync(watcher.Name, 4, "worker-3", Lease, ParticipantLossPolicy.Evict, _shape.Topology, _shape.Shards).Bounded();
         await watcher.WaitForWaitingAsync(3);
 
         var killing = Stopwatch.StartNew();
@@ -176,7 +179,7 @@ public sealed class LeaseTests(ITestOutputHelper output)
         var lease = TimeSpan.FromSeconds(1);
         await using var cluster = await OwnedCluster.DeployWithTestClockAsync(silos: 2);
         var name = TestBounds.UniqueName("renewed");
-        var watcher = cluster.Client.GetBarrier(name, 2);
+        var watcher = _shape.GetBarrier(cluster.Client, name, 2);
         var waiting = Handle(cluster.Client, name, 2, "patient", ParticipantLossPolicy.Break, lease).WaitAsync();
         var arrived = (await watcher.WaitForWaitingAsync(1)).Waiters.Single().ArrivedAt;
 
@@ -201,8 +204,8 @@ public sealed class LeaseTests(ITestOutputHelper output)
         Assert.Equal(0, await waiting.Bounded());
     }
 
-    private static IDistributedBarrier Handle(IClusterClient client, string name, int parties, string participant, ParticipantLossPolicy policy, TimeSpan? lease = null)
-        => client.GetBarrier(name, new BarrierOptions
+    private IDistributedBarrier Handle(IClusterClient client, string name, int parties, string participant, ParticipantLossPolicy policy, TimeSpan? lease = null)
+        => _shape.GetBarrier(client, name, new BarrierOptions
         {
             Parties = parties,
             Participant = participant,
@@ -235,7 +238,7 @@ public sealed class LeaseTests(ITestOutputHelper output)
     /// After the eviction the two others still wait, unbroken; a replacement for the lost participant and one more
     /// arrival fill the party, and the release numbers the four in arrival order.
     /// </summary>
-    private static async Task AssertEvictedAndReplacedAsync(IClusterClient client, IDistributedBarrier barrier, BarrierStatus afterEviction, Task<int> first, Task<int> second)
+    private async Task AssertEvictedAndReplacedAsync(IClusterClient client, IDistributedBarrier barrier, BarrierStatus afterEviction, Task<int> first, Task<int> second)
     {
         Assert.Equal(BarrierState.Filling, afterEviction.State);
         Assert.Equal(["worker-1", "worker-2"], afterEviction.Waiters.Select(w => w.Participant));
@@ -270,15 +273,29 @@ public sealed class LeaseTests(ITestOutputHelper output)
         throw new InvalidOperationException("No participant grain landed on a secondary silo within 30 s.");
     }
 
-    /// <summary>Finds a barrier whose grain is not on <paramref name="avoid"/>, so killing that silo leaves the barrier alive.</summary>
-    private static async Task<IDistributedBarrier> FindBarrierHostedAwayFromAsync(IClusterClient client, int parties, SiloHandle avoid)
+    /// <summary>
+    /// Finds a barrier whose grain and shards are not on <paramref name="avoid"/>, so killing that silo leaves the
+    /// barrier alive and every lease but the dead participants' running where it ran.
+    /// </summary>
+    private async Task<IDistributedBarrier> FindBarrierHostedAwayFromAsync(TestCluster cluster, IClusterClient client, int parties, SiloHandle avoid)
     {
+        var management = client.GetGrain<IManagementGrain>(0);
+        var avoided = avoid.SiloAddress.ToString();
         var searching = Stopwatch.StartNew();
         while (searching.Elapsed < TimeSpan.FromSeconds(30))
         {
-            var barrier = client.GetBarrier(TestBounds.UniqueName("survives"), parties);
+            var barrier = _shape.GetBarrier(client, TestBounds.UniqueName("survives"), parties);
             var status = await barrier.GetStatusAsync().Bounded();
-            if (status.HostSilo is { } host && host != avoid.SiloAddress.ToString())
+            var hosts = new List<string?> { status.HostSilo };
+            foreach (var key in _shape.ShardKeys(barrier.Name))
+            {
+                // A cancellation of an arrival nobody made activates the shard and changes nothing.
+                var shard = client.GetGrain<IBarrierShardGrain>(key);
+                await shard.CancelAsync(ArrivalId.New(), parties).Bounded();
+                hosts.Add((await management.GetActivationAddress(shard).AsTask().Bounded())?.ToString());
+            }
+
+            if (hosts.All(h => h is not null && h != avoided && cluster.Silos.Any(s => s.SiloAddress.ToString() == h)))
             {
                 return barrier;
             }
@@ -286,4 +303,12 @@ public sealed class LeaseTests(ITestOutputHelper output)
 
         throw new InvalidOperationException($"No barrier landed away from {avoid.SiloAddress} within 30 s.");
     }
+
+    /// <summary>The contract on the single-grain shape.</summary>
+    [Collection(SharedClusterDefinition.Name)]
+    public sealed class OnSingleGrain(ITestOutputHelper output) : LeaseTests(output, BarrierShape.SingleGrain);
+
+    /// <summary>The contract on the tiered shape.</summary>
+    [Collection(SharedClusterDefinition.Name)]
+    public sealed class OnTiers(ITestOutputHelper output) : LeaseTests(output, BarrierShape.Tiered);
 }

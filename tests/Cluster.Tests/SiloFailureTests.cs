@@ -24,7 +24,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task WaitAsync_HostSiloKilledWhileWaiting_WaitersReattachAndAreReleased()
     {
-        var (barrier, host) = await _cluster.FindBarrierHostedOnSecondarySiloAsync("failover", parties: 3);
+        var (barrier, host) = await _cluster.FindBarrierHostedOnSecondarySiloAsync(BarrierShape.SingleGrain, "failover", parties: 3);
         var waits = new[] { barrier.WaitAsync(), barrier.WaitAsync() };
         await barrier.WaitForWaitingAsync(2);
 

@@ -6,22 +6,23 @@ namespace Orleans.Barrier.Tests;
 
 /// <summary>
 /// The status names who is waiting (oldest first, with where and since when) and who of the last release has not
-/// come back, by the participants' given names or else by their grain or client ids.
+/// come back, by the participants' given names or else by their grain or client ids. Run over every
+/// <see cref="BarrierShape"/> by the nested classes at the end.
 /// </summary>
-[Collection(SharedClusterDefinition.Name)]
-public sealed class WhoIsMissingTests(BarrierClusterFixture fixture, ITestOutputHelper output)
+public abstract class WhoIsMissingTests(BarrierClusterFixture fixture, ITestOutputHelper output, BarrierShape shape)
 {
     private readonly IClusterClient _client = fixture.Client;
+    private readonly BarrierShape _shape = shape;
 
     [Fact]
     public async Task GetStatusAsync_TwoOfThreeNamedParticipantsBackAfterARelease_MissingNamesTheThirdAndWaitersTheTwo()
     {
         var name = TestBounds.UniqueName("stragglers");
-        var watcher = _client.GetBarrier(name, 3);
+        var watcher = _shape.GetBarrier(_client, name, 3);
         var grain = _client.GetGrain<IParticipantGrain>(TestBounds.UniqueName("worker-1"));
         var grainSilo = await grain.GetSiloAsync().Bounded();
-        Task<int> GrainWaits() => grain.WaitWithOptionsAsync(name, 3, "worker-1", lease: null, ParticipantLossPolicy.Break);
-        Task<int> ClientWaits(string participant) => _client.GetBarrier(name, new BarrierOptions { Parties = 3, Participant = participant }).WaitAsync();
+        Task<int> GrainWaits() => grain.WaitWithOptionsAsync(name, 3, "worker-1", lease: null, ParticipantLossPolicy.Break, _shape.Topology, _shape.Shards);
+        Task<int> ClientWaits(string participant) => _shape.GetBarrier(_client, name, new BarrierOptions { Parties = 3, Participant = participant }).WaitAsync();
         await Task.WhenAll(GrainWaits(), ClientWaits("worker-2"), ClientWaits("worker-3")).Bounded();
 
         var before = DateTimeOffset.UtcNow;
@@ -34,7 +35,11 @@ public sealed class WhoIsMissingTests(BarrierClusterFixture fixture, ITestOutput
 
         Assert.Equal(["worker-3"], status.Missing);
         Assert.Equal(["worker-1", "worker-2"], status.Waiters.Select(w => w.Participant));
-        Assert.Equal(grainSilo, status.Waiters[0].Silo);
+        if (_shape.ReportsWaiterSilos)
+        {
+            Assert.Equal(grainSilo, status.Waiters[0].Silo);
+        }
+
         Assert.Null(status.Waiters[1].Silo);
         Assert.All(status.Waiters, w => Assert.InRange(w.ArrivedAt, before, after));
         Assert.True(status.Waiters[0].ArrivedAt <= status.Waiters[1].ArrivedAt, "Oldest first.");
@@ -51,10 +56,10 @@ public sealed class WhoIsMissingTests(BarrierClusterFixture fixture, ITestOutput
     public async Task GetStatusAsync_UnnamedParticipants_GrainNamedByItsGrainIdClientByItsClientId()
     {
         var name = TestBounds.UniqueName("unnamed");
-        var watcher = _client.GetBarrier(name, 3);
+        var watcher = _shape.GetBarrier(_client, name, 3);
         var key = TestBounds.UniqueName("anonymous");
         var grain = _client.GetGrain<IParticipantGrain>(key);
-        var grainWaits = grain.WaitLongAsync(name, 3);
+        var grainWaits = grain.WaitLongAsync(name, 3, _shape.Topology, _shape.Shards);
         await watcher.WaitForWaitingAsync(1);
         var clientWaits = watcher.WaitAsync();
         await watcher.WaitForWaitingAsync(2);
@@ -79,7 +84,7 @@ public sealed class WhoIsMissingTests(BarrierClusterFixture fixture, ITestOutput
         // A cluster of its own, because the limit is a silo option: one silo keeps it cheap.
         await using var cluster = await OwnedCluster.DeployAsync(silos: 1, builder => builder.AddSiloBuilderConfigurator<StatusListLimitOfThree>());
         var name = TestBounds.UniqueName("capped");
-        var watcher = cluster.Client.GetBarrier(name, 6);
+        var watcher = _shape.GetBarrier(cluster.Client, name, 6);
         var participants = Enumerable.Range(1, 6).Select(i => $"p-{i}").ToArray();
         await Task.WhenAll(await ArriveInOrderAsync(cluster.Client, watcher, participants)).Bounded();
 
@@ -98,13 +103,13 @@ public sealed class WhoIsMissingTests(BarrierClusterFixture fixture, ITestOutput
     }
 
     /// <summary>Each participant arrives only once the one before it is seen waiting, so arrival order is known.</summary>
-    private static async Task<Task<int>[]> ArriveInOrderAsync(IClusterClient client, IDistributedBarrier barrier, string[] participants)
+    private async Task<Task<int>[]> ArriveInOrderAsync(IClusterClient client, IDistributedBarrier barrier, string[] participants)
     {
         var waits = new Task<int>[participants.Length];
         var waitingBefore = (await barrier.GetStatusAsync().Bounded()).Waiting;
         for (var i = 0; i < participants.Length; i++)
         {
-            waits[i] = client.GetBarrier(barrier.Name, new BarrierOptions { Parties = barrier.Parties, Participant = participants[i] }).WaitAsync();
+            waits[i] = _shape.GetBarrier(client, barrier.Name, new BarrierOptions { Parties = barrier.Parties, Participant = participants[i] }).WaitAsync();
             if (waitingBefore + i + 1 < barrier.Parties)
             {
                 await barrier.WaitForWaitingAsync(waitingBefore + i + 1);
@@ -113,6 +118,14 @@ public sealed class WhoIsMissingTests(BarrierClusterFixture fixture, ITestOutput
 
         return waits;
     }
+
+    /// <summary>The contract on the single-grain shape.</summary>
+    [Collection(SharedClusterDefinition.Name)]
+    public sealed class OnSingleGrain(BarrierClusterFixture fixture, ITestOutputHelper output) : WhoIsMissingTests(fixture, output, BarrierShape.SingleGrain);
+
+    /// <summary>The contract on the tiered shape.</summary>
+    [Collection(SharedClusterDefinition.Name)]
+    public sealed class OnTiers(BarrierClusterFixture fixture, ITestOutputHelper output) : WhoIsMissingTests(fixture, output, BarrierShape.Tiered);
 
     private sealed class StatusListLimitOfThree : ISiloConfigurator
     {

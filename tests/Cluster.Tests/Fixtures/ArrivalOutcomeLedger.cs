@@ -35,12 +35,14 @@ internal sealed class ArrivalOutcomeLedger : IOutgoingGrainCallFilter
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
         // Read before the call: a call between grains of one silo may recycle its request object once answered.
-        var arrival = (context.Request.GetArgumentCount() > 0 ? context.Request.GetArgument(0) : null) switch
+        var argument = context.Request.GetArgumentCount() > 0 ? context.Request.GetArgument(0) : null;
+        var arrival = argument switch
         {
             ArrivalRequest request => request.Id,
             ArrivalId id => id,
             _ => (ArrivalId?)null,
         };
+        var recall = argument is ArrivalRequest { Recall: true };
 
         await context.Invoke();
         if (arrival is null || context.Result is not ArrivalOutcome { Kind: not ArrivalOutcomeKind.Pending } outcome)
@@ -51,7 +53,7 @@ internal sealed class ArrivalOutcomeLedger : IOutgoingGrainCallFilter
         var barrier = context.TargetId.Key.ToString()!;
         if (Prefixes.Keys.Any(p => barrier.StartsWith(p, StringComparison.Ordinal)))
         {
-            Barriers.GetOrAdd(barrier, _ => new()).Enqueue(new RecordedOutcome(arrival.Value, outcome, Stopwatch.GetTimestamp()));
+            Barriers.GetOrAdd(barrier, _ => new()).Enqueue(new RecordedOutcome(arrival.Value, outcome, Stopwatch.GetTimestamp(), recall));
         }
     }
 
@@ -59,5 +61,9 @@ internal sealed class ArrivalOutcomeLedger : IOutgoingGrainCallFilter
     /// <param name="Arrival">The arrival it answers.</param>
     /// <param name="Outcome">The answer: kind, index, phase and the incarnation that gave it.</param>
     /// <param name="ReceivedAt">When the caller received it (<see cref="Stopwatch.GetTimestamp"/>).</param>
-    internal sealed record RecordedOutcome(ArrivalId Arrival, ArrivalOutcome Outcome, long ReceivedAt);
+    /// <param name="Recall">
+    /// A shard's question about a member of an arrival its dead activation left (<see cref="ArrivalRequest.Recall"/>),
+    /// not an arrival: the answer is the member's remembered release or <see cref="ArrivalOutcomeKind.Unknown"/>.
+    /// </param>
+    internal sealed record RecordedOutcome(ArrivalId Arrival, ArrivalOutcome Outcome, long ReceivedAt, bool Recall);
 }

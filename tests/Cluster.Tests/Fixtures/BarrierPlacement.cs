@@ -7,11 +7,11 @@ namespace Orleans.Barrier.Tests;
 internal static class BarrierPlacement
 {
     /// <summary>
-    /// Returns a new barrier whose grain is active on a secondary silo, with that silo. The primary silo anchors
+    /// Returns a new barrier of <paramref name="shape"/> whose grain is active on a secondary silo, with that silo. The primary silo anchors
     /// the test cluster's membership and cannot be killed, so a test that kills the host needs a barrier elsewhere.
     /// </summary>
     public static async Task<(IDistributedBarrier Barrier, SiloHandle Host)> FindBarrierHostedOnSecondarySiloAsync(
-        this TestCluster cluster, string prefix, int parties)
+        this TestCluster cluster, BarrierShape shape, string prefix, int parties)
     {
         // Placement weighs load statistics that silos publish periodically, so keep trying fresh names for a
         // bounded time rather than a fixed number of attempts.
@@ -20,7 +20,7 @@ internal static class BarrierPlacement
         {
             for (var attempt = 0; attempt < 20; attempt++)
             {
-                var barrier = cluster.Client.GetBarrier(TestBounds.UniqueName(prefix), parties);
+                var barrier = shape.GetBarrier(cluster.Client, TestBounds.UniqueName(prefix), parties);
                 var status = await barrier.GetStatusAsync().Bounded();
                 var host = cluster.SecondarySilos.FirstOrDefault(s => s.SiloAddress.ToString() == status.HostSilo);
                 if (host is not null)

@@ -14,16 +14,29 @@ public sealed class BarrierShape
     }
 
     /// <summary>Every arrival at the barrier grain (client waits coalesced per process, the default).</summary>
-    public static BarrierShape SingleGrain { get; } = new("single grain", BarrierTopology.SingleGrain, null);
+    public static BarrierShape SingleGrain { get; } = new("single grain", BarrierTopology.SingleGrain, null) { ReportsWaiterSilos = true };
 
     /// <summary>Every arrival through one of three shard grains spread over the silos.</summary>
-    public static BarrierShape Tiered { get; } = new("tiered", BarrierTopology.Tiered, 3);
+    public static BarrierShape Tiered { get; } = new("tiered", BarrierTopology.Tiered, 3) { ReportsWaiterSilos = false };
 
     public string Name { get; }
 
     public BarrierTopology Topology { get; }
 
     public int? Shards { get; }
+
+    /// <summary>
+    /// Whether the status says on which silo a grain participant waits (<see cref="BarrierWaiter.Silo"/>). Only the
+    /// single grain hears from the participant's silo: on tiers the barrier hears from shards, which coalesce members
+    /// of any silo into one arrival and do not pass on where each member waits, so the status leaves it out.
+    /// </summary>
+    public required bool ReportsWaiterSilos { get; init; }
+
+    /// <summary>
+    /// The grain keys of this shape's shards of the barrier called <paramref name="name"/> (none for the single grain):
+    /// a test that kills silos needs to know where they run, since participants' leases run at their shard.
+    /// </summary>
+    public IEnumerable<string> ShardKeys(string name) => Enumerable.Range(0, Shards ?? 0).Select(i => $"{i}/{name}");
 
     /// <summary>A handle of this shape on <paramref name="name"/>.</summary>
     public IDistributedBarrier GetBarrier(IGrainFactory factory, string name, int parties)

@@ -1,6 +1,10 @@
 namespace Orleans.Barrier.Tests;
 
-/// <summary>A grain that takes part in a barrier, so tests can mix grain participants on any silo with clients.</summary>
+/// <summary>
+/// A grain that takes part in a barrier, so tests can mix grain participants on any silo with clients. Where a call
+/// takes a topology and a shard count, the grain's handle has that shape (<see cref="BarrierShape"/>); by default it
+/// is the handle a grain gets with no options.
+/// </summary>
 [Alias("Orleans.Barrier.Tests.IParticipantGrain")]
 public interface IParticipantGrain : IGrainWithStringKey
 {
@@ -14,7 +18,7 @@ public interface IParticipantGrain : IGrainWithStringKey
     /// </summary>
     [Alias("WaitLong")]
     [ResponseTimeout("00:01:00")]
-    Task<int> WaitLongAsync(string barrier, int parties);
+    Task<int> WaitLongAsync(string barrier, int parties, BarrierTopology topology = BarrierTopology.Auto, int? shards = null);
 
     /// <summary>
     /// Waits on the barrier from inside this grain through a handle with the given <see cref="BarrierOptions"/>
@@ -22,18 +26,18 @@ public interface IParticipantGrain : IGrainWithStringKey
     /// </summary>
     [Alias("WaitWithOptions")]
     [ResponseTimeout("00:01:00")]
-    Task<int> WaitWithOptionsAsync(string barrier, int parties, string? participant, TimeSpan? lease, ParticipantLossPolicy onParticipantLost);
+    Task<int> WaitWithOptionsAsync(string barrier, int parties, string? participant, TimeSpan? lease, ParticipantLossPolicy onParticipantLost, BarrierTopology topology = BarrierTopology.Auto, int? shards = null);
 
     /// <summary>
     /// Starts the same wait and returns at once, for a participant whose silo a test is about to kill: no caller is
     /// then left waiting a whole response timeout for an answer that can never come.
     /// </summary>
     [Alias("StartWaitWithOptions")]
-    Task StartWaitWithOptionsAsync(string barrier, int parties, string? participant, TimeSpan? lease, ParticipantLossPolicy onParticipantLost);
+    Task StartWaitWithOptionsAsync(string barrier, int parties, string? participant, TimeSpan? lease, ParticipantLossPolicy onParticipantLost, BarrierTopology topology = BarrierTopology.Auto, int? shards = null);
 
     /// <summary>As <see cref="StartWaitWithOptionsAsync"/>, one wait per name, all started in one turn (so the silo coalesces them).</summary>
     [Alias("StartWaitsWithOptions")]
-    Task StartWaitsWithOptionsAsync(string barrier, int parties, string[] participants, TimeSpan? lease, ParticipantLossPolicy onParticipantLost);
+    Task StartWaitsWithOptionsAsync(string barrier, int parties, string[] participants, TimeSpan? lease, ParticipantLossPolicy onParticipantLost, BarrierTopology topology = BarrierTopology.Auto, int? shards = null);
 
     /// <summary>
     /// Starts a wait on the barrier inside this grain and returns at once; <see cref="GetWaitOutcomeAsync"/> tells
@@ -41,7 +45,7 @@ public interface IParticipantGrain : IGrainWithStringKey
     /// the wait's outcome does not depend on the test's own call surviving them.
     /// </summary>
     [Alias("BeginWait")]
-    Task BeginWaitAsync(string barrier, int parties, Guid ticket);
+    Task BeginWaitAsync(string barrier, int parties, Guid ticket, BarrierTopology topology = BarrierTopology.Auto, int? shards = null);
 
     /// <summary>How the wait started with <paramref name="ticket"/> ended, or <see langword="null"/> while it still waits.</summary>
     [Alias("GetWaitOutcome")]

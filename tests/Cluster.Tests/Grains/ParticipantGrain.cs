@@ -18,34 +18,35 @@ public sealed class ParticipantGrain : Grain, IParticipantGrain
         return timeout is { } t ? handle.WaitAsync(t) : handle.WaitAsync();
     }
 
-    public Task<int> WaitLongAsync(string barrier, int parties) => GrainFactory.GetBarrier(barrier, parties).WaitAsync();
+    public Task<int> WaitLongAsync(string barrier, int parties, BarrierTopology topology, int? shards)
+        => GetBarrier(barrier, parties, participant: null, lease: null, ParticipantLossPolicy.Break, topology, shards).WaitAsync();
 
-    public Task<int> WaitWithOptionsAsync(string barrier, int parties, string? participant, TimeSpan? lease, ParticipantLossPolicy onParticipantLost)
-        => GetBarrier(barrier, parties, participant, lease, onParticipantLost).WaitAsync();
+    public Task<int> WaitWithOptionsAsync(string barrier, int parties, string? participant, TimeSpan? lease, ParticipantLossPolicy onParticipantLost, BarrierTopology topology, int? shards)
+        => GetBarrier(barrier, parties, participant, lease, onParticipantLost, topology, shards).WaitAsync();
 
-    public Task StartWaitWithOptionsAsync(string barrier, int parties, string? participant, TimeSpan? lease, ParticipantLossPolicy onParticipantLost)
+    public Task StartWaitWithOptionsAsync(string barrier, int parties, string? participant, TimeSpan? lease, ParticipantLossPolicy onParticipantLost, BarrierTopology topology, int? shards)
     {
         // Nobody awaits this wait: the tests that start it kill the silo it runs on before it can end.
-        _ = GetBarrier(barrier, parties, participant, lease, onParticipantLost).WaitAsync();
+        _ = GetBarrier(barrier, parties, participant, lease, onParticipantLost, topology, shards).WaitAsync();
         return Task.CompletedTask;
     }
 
-    public Task StartWaitsWithOptionsAsync(string barrier, int parties, string[] participants, TimeSpan? lease, ParticipantLossPolicy onParticipantLost)
+    public Task StartWaitsWithOptionsAsync(string barrier, int parties, string[] participants, TimeSpan? lease, ParticipantLossPolicy onParticipantLost, BarrierTopology topology, int? shards)
     {
         foreach (var participant in participants)
         {
             // Nobody awaits these either: their silo is about to be killed.
-            _ = GetBarrier(barrier, parties, participant, lease, onParticipantLost).WaitAsync();
+            _ = GetBarrier(barrier, parties, participant, lease, onParticipantLost, topology, shards).WaitAsync();
         }
 
         return Task.CompletedTask;
     }
 
-    public Task BeginWaitAsync(string barrier, int parties, Guid ticket)
+    public Task BeginWaitAsync(string barrier, int parties, Guid ticket, BarrierTopology topology, int? shards)
     {
         if (!_waits.ContainsKey(ticket))
         {
-            _waits.Add(ticket, GrainFactory.GetBarrier(barrier, parties).WaitAsync());
+            _waits.Add(ticket, GetBarrier(barrier, parties, participant: null, lease: null, ParticipantLossPolicy.Break, topology, shards).WaitAsync());
         }
 
         return Task.CompletedTask;
@@ -97,12 +98,15 @@ public sealed class ParticipantGrain : Grain, IParticipantGrain
 
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
 
-    private IDistributedBarrier GetBarrier(string barrier, int parties, string? participant, TimeSpan? lease, ParticipantLossPolicy onParticipantLost)
+    private IDistributedBarrier GetBarrier(
+        string barrier, int parties, string? participant, TimeSpan? lease, ParticipantLossPolicy onParticipantLost, BarrierTopology topology, int? shards)
         => GrainFactory.GetBarrier(barrier, new BarrierOptions
         {
             Parties = parties,
             Participant = participant,
             LeaseDuration = lease,
             OnParticipantLost = onParticipantLost,
+            Topology = topology,
+            Shards = shards,
         });
 }
