@@ -39,10 +39,13 @@ internal sealed class ArrivalOutcomeLedger : IOutgoingGrainCallFilter
         var arrival = argument switch
         {
             ArrivalRequest request => request.Id,
+            WithdrawalRequest withdrawal => withdrawal.Staying.Id,
+            LossRequest loss => loss.Id,
+            RecallRequest recalled => recalled.Member,
             ArrivalId id => id,
             _ => (ArrivalId?)null,
         };
-        var recall = argument is ArrivalRequest { Recall: true };
+        var recall = argument is RecallRequest;
 
         await context.Invoke();
         if (arrival is null || context.Result is not ArrivalOutcome { Kind: not ArrivalOutcomeKind.Pending } outcome)
