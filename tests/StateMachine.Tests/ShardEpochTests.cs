@@ -77,6 +77,26 @@ public sealed class ShardEpochTests
     }
 
     [Fact]
+    public void Recall_AfterTheRootRestartedFromStorage_MemberOfTheStoredReleaseGetsItsOwnIndex()
+    {
+        // The root and the shard died together after the release was stored and before any member heard of it: the
+        // member re-attaches to the shard's next activation, which recalls it from the root's next activation. Found by
+        // the tiered crash rounds, which counted such a member again in the next phase.
+        var machine = NewMachine(3);
+        Guid[] ids = [Guid.NewGuid(), Guid.NewGuid()];
+        machine.Arrive(ArrivalId.New(), Named("first"), T0);
+        machine.Arrive(ArrivalId.New(), FromShard("0/b", 1, "a", "b") with { MemberIds = ids }, T0);
+        var restored = BarrierStateMachine.Restore("b", StoredBarrier.From(machine.Snapshot(), epoch: 1).ToSnapshot(), Retention, T0);
+
+        var first = restored.Recall(new ArrivalId(ids[0]), "0/b", 2, T0.AddSeconds(1));
+        var second = restored.Recall(new ArrivalId(ids[1]), "0/b", 2, T0.AddSeconds(1));
+
+        Assert.Equal(ArrivalResult.Released(1, 1), first.Result);
+        Assert.Equal(ArrivalResult.Released(2, 1), second.Result);
+        Assert.Equal(0, restored.Waiting);
+    }
+
+    [Fact]
     public void Recall_ByANewerEpoch_EvictsTheOlderEpochsWaitingArrivalsSoTheyCannotBeReleasedAfterwards()
     {
         var machine = NewMachine(3);

@@ -56,6 +56,13 @@ internal sealed class StoredBarrier
     [Id(11)]
     public long Epoch { get; set; }
 
+    /// <summary>
+    /// For each member of <see cref="LastRelease"/> that came from a shard, its released members' own arrival ids, so a
+    /// member is recalled with its index after the root restarts; null when no member came from a shard.
+    /// </summary>
+    [Id(12)]
+    public Guid[]?[]? LastReleaseMemberIds { get; set; }
+
     public static StoredBarrier From(BarrierSnapshot snapshot, long epoch)
     {
         var release = snapshot.LastRelease;
@@ -64,6 +71,7 @@ internal sealed class StoredBarrier
         int[]? units = null;
         int[]?[]? members = null;
         int[]? offered = null;
+        Guid[]?[]? memberIds = null;
         var names = new List<string>();
         var nameIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < release.Count; i++)
@@ -80,6 +88,12 @@ internal sealed class StoredBarrier
             {
                 offered ??= [.. release.Select(r => r.Units)];
                 offered[i] = release[i].Offered;
+            }
+
+            if (release[i].MemberIds is { } ids)
+            {
+                memberIds ??= new Guid[]?[release.Count];
+                memberIds[i] = [.. ids];
             }
 
             if (release[i].Members is { } named)
@@ -113,6 +127,7 @@ internal sealed class StoredBarrier
             LastReleaseUnits = units,
             LastReleaseMembers = members,
             LastReleaseOffered = offered,
+            LastReleaseMemberIds = memberIds,
             Version = snapshot.Version,
             Epoch = epoch,
         };
@@ -128,6 +143,7 @@ internal sealed class StoredBarrier
             ParticipantNames[LastReleaseNames[i]],
             LastReleaseUnits?[i] ?? 1,
             LastReleaseMembers?[i] is { } named ? [.. named.Select(n => ParticipantNames[n])] : null,
-            LastReleaseOffered?[i] ?? 0))],
+            LastReleaseOffered?[i] ?? 0,
+            LastReleaseMemberIds?[i]))],
         Version);
 }

@@ -120,13 +120,24 @@ internal sealed class ArrivalLedger
         _finished.Remember(arrival, result, now);
     }
 
-    /// <summary>Remembers each member of a stored release with its index again, for a new activation's re-issued polls.</summary>
+    /// <summary>
+    /// Remembers each member of a stored release with its index again, for a new activation's re-issued polls, and each
+    /// shard member's own index under its own id, for its recall.
+    /// </summary>
     public void RememberRelease(IReadOnlyList<ReleasedArrival> release, long phase, DateTimeOffset now)
     {
         var index = 0;
         foreach (var member in release)
         {
             Remember(member.Arrival, ArrivalResult.Released(index, phase, member.Units, member.Offered), now);
+            if (member.MemberIds is { } ids)
+            {
+                for (var i = 0; i < ids.Count; i++)
+                {
+                    Remember(new ArrivalId(ids[i]), ArrivalResult.Released(index + i, phase), now);
+                }
+            }
+
             index += member.Units;
         }
     }

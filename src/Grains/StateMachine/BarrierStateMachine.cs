@@ -387,7 +387,7 @@ internal sealed class BarrierStateMachine
         State = BarrierState.Draining;
         Phase++;
         Version++;
-        _lastRelease = [.. _ledger.Waiting.Select(w => new ReleasedArrival(w.Id, w.Terms.Participant, w.Units, w.Members, w.Offered))];
+        _lastRelease = [.. _ledger.Waiting.Select(w => new ReleasedArrival(w.Id, w.Terms.Participant, w.Units, w.Members, w.Offered, w.MemberIds?.Take(w.Units).ToArray()))];
         _shards.RememberMembers(Phase, now);
         var completions = CompleteAllWaiting((waiting, index) => ArrivalResult.Released(index, Phase, waiting.Units, waiting.Offered), now);
         State = BarrierState.Filling;

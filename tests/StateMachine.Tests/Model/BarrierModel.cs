@@ -18,8 +18,8 @@ namespace Orleans.Barrier.Tests.Model;
 /// Shards of a tiered barrier: the model keeps the newest epoch it has seen of each shard. A new arrival from an
 /// older epoch is evicted on sight; one from a newer epoch (or a recall by one) first evicts the arrivals that
 /// older epochs left waiting. A release remembers each shard member's own index under the member's id, which is
-/// what a recall answers (unknown if there is none: the member joins the next arrival). A crash forgets the epochs
-/// and the members' indices. A report of lost members is refused, changing nothing, if the waiting arrival it names
+/// what a recall answers (unknown if there is none: the member joins the next arrival). A crash forgets the epochs,
+/// and the members' indices but those of the latest release, which is stored with them. A report of lost members is refused, changing nothing, if the waiting arrival it names
 /// evicts its lost members or does not stand for one of the names; otherwise it breaks the barrier naming exactly
 /// them, unless a deadline or a release came first.
 /// Where the machine's choice is not part of the contract (the order of lost names, the order of completions) the
@@ -31,7 +31,7 @@ internal sealed class BarrierModel(int parties, TimeSpan retention)
     private readonly Dictionary<ArrivalId, (ArrivalResult Result, DateTimeOffset At)> _remembered = [];
     private readonly Dictionary<ArrivalId, int> _timesForgotten = [];
     private readonly Dictionary<string, long> _newestEpoch = [];
-    private List<(ArrivalId Arrival, IReadOnlyList<string> Names, int Units, int Offered)> _lastRelease = [];
+    private List<(ArrivalId Arrival, IReadOnlyList<string> Names, int Units, int Offered, IReadOnlyList<Guid>? MemberIds)> _lastRelease = [];
     private BrokenBarrierReason _reason;
     private List<string> _lost = [];
     private HashSet<ArrivalId> _lostInRebuild = [];
@@ -138,7 +138,7 @@ internal sealed class BarrierModel(int parties, TimeSpan retention)
         {
             Phase++;
             Version++;
-            _lastRelease = [.. _waiting.Select(w => (w.Id, w.Names, w.Units, w.Offered))];
+            _lastRelease = [.. _waiting.Select(w => (w.Id, w.Names, w.Units, w.Offered, (IReadOnlyList<Guid>?)w.MemberIds?.Take(w.Units).ToList()))];
             var index = 0;
             foreach (var member in _waiting)
             {
@@ -279,8 +279,8 @@ internal sealed class BarrierModel(int parties, TimeSpan retention)
         _lostInRebuild = [.. _waiting.Select(w => w.Id)];
         _waiting.Clear();
 
-        // Neither the shards' epochs nor their members' indices are stored, so only the latest release's own arrivals
-        // are remembered again (README, Limits: a root and a shard dying together can count a member twice).
+        // The shards' epochs are not stored; the latest release is, with its shard members' own ids, so its arrivals and
+        // their members are remembered again (a root and a shard dying together never count a member twice).
         _newestEpoch.Clear();
         var before = _remembered.ToDictionary(r => r.Key, r => r.Value.Result);
         _remembered.Clear();
@@ -288,6 +288,11 @@ internal sealed class BarrierModel(int parties, TimeSpan retention)
         foreach (var member in _lastRelease)
         {
             Remember(member.Arrival, ArrivalResult.Released(index, Phase, member.Units, member.Offered), now);
+            for (var i = 0; i < (member.MemberIds?.Count ?? 0); i++)
+            {
+                Remember(new ArrivalId(member.MemberIds![i]), ArrivalResult.Released(index + i, Phase), now);
+            }
+
             index += member.Units;
         }
 
