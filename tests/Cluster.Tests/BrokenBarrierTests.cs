@@ -1,3 +1,5 @@
+using Orleans.Barrier.Testing;
+
 namespace Orleans.Barrier.Tests;
 
 /// <summary>The contract as participants see it, run over every <see cref="BarrierShape"/> by the nested classes at the end.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Barrier.Testing;
 using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;

@@ -1,3 +1,5 @@
+using Orleans.Barrier.Testing;
+
 namespace Orleans.Barrier.Tests;
 
 /// <summary>

@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.Barrier.Testing;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Orleans.Barrier.Testing;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 using Xunit.Abstractions;

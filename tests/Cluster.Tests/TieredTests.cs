@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Orleans.Barrier.Testing;
 using Orleans.TestingHost;
 using Xunit.Abstractions;
 
@@ -204,25 +205,28 @@ public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper
     public async Task ShardGrain_ParticipantThatStopsPolling_IsLostAtItsShardByItsPolicy(ParticipantLossPolicy policy)
     {
         var lease = TimeSpan.FromSeconds(1);
+        await using var cluster = await OwnedCluster.DeployWithTestClockAsync(silos: 1);
+        var client = cluster.Client;
         var name = TestBounds.UniqueName("shard-silent");
-        var shard = _client.GetGrain<IBarrierShardGrain>($"0/{name}");
+        var shard = client.GetGrain<IBarrierShardGrain>($"0/{name}");
         var silent = new ArrivalRequest(ArrivalId.New(), 3, null, TimeSpan.FromMilliseconds(100), null)
         {
             Participant = "silent",
             Lease = lease,
             OnParticipantLost = policy,
         };
-        var watcher = _client.GetBarrier(name, 3);
-        var other = Tiered(_client, name, 3, shards: 1, participant: "other", policy).WaitAsync();
+        var watcher = client.GetBarrier(name, 3);
+        var other = Tiered(client, name, 3, shards: 1, participant: "other", policy).WaitAsync();
 
-        var first = await shard.WaitAsync(silent).Bounded();
+        // Its one poll is held until barrier time has moved on by the poll's length.
+        var polled = shard.WaitAsync(silent);
         await watcher.WaitForWaitingAsync(2);
-        var stopped = Stopwatch.GetTimestamp();
+        await cluster.Clock.AdvanceUntilAsync(() => polled.IsCompleted, TimeSpan.FromSeconds(1));
+        var first = await polled.Bounded();
 
         // It never polls again. Evict: it leaves and the other keeps waiting; Break: the barrier breaks naming it.
-        var status = await watcher.WaitForStatusAsync(s => s.Waiting < 2 || s.IsBroken, TestBounds.Default);
-        var detected = Stopwatch.GetElapsedTime(stopped);
-        output.WriteLine($"{policy}: acted on {detected.TotalSeconds:F2}s after the last poll (lease {lease.TotalSeconds}s)");
+        var (detected, status) = await cluster.Clock.AdvanceUntilStatusAsync(watcher, s => s.Waiting < 2 || s.IsBroken, TestBounds.Default);
+        output.WriteLine($"{policy}: acted on {detected.TotalSeconds:F2}s of barrier time after the last poll (lease {lease.TotalSeconds}s)");
         Assert.InRange(detected, lease / 3, (2 * lease) + TimeSpan.FromMilliseconds(500));
         var answer = await shard.WaitAsync(silent with { Incarnation = first.Incarnation }).Bounded();
         if (policy == ParticipantLossPolicy.Evict)
@@ -283,9 +287,9 @@ public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper
     public async Task WaitAsync_ShardSiloShutDown_ParticipantsMoveToTheNextActivationAndTheBarrierIsNotBroken()
     {
         // A short lease with the Break policy: a shard that left without withdrawing its participants, or that they
-        // could not follow, would break the barrier within seconds.
+        // could not follow, would break the barrier within two leases of barrier time.
         var lease = TimeSpan.FromSeconds(2);
-        await using var cluster = await OwnedCluster.DeployOverTcpAsync(silos: 3);
+        await using var cluster = await OwnedCluster.DeployWithTestClockAsync(silos: 3, overTcp: true);
         await using var client = await AdditionalClient.ConnectThroughPrimaryAsync(cluster.Cluster);
         var (name, shardSilo) = await FindShardAwayFromItsRootAsync(client.Client, cluster.Cluster, parties: 3);
         IDistributedBarrier Handle() => client.Client.GetBarrier(name, new BarrierOptions { Parties = 3, Topology = BarrierTopology.Tiered, Shards = 1, LeaseDuration = lease });
@@ -294,13 +298,19 @@ public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper
         var second = Handle().WaitAsync();
         await watcher.WaitForWaitingAsync(2);
 
-        var stoppedAt = DateTimeOffset.UtcNow;
-        await cluster.Cluster.StopSiloAsync(shardSilo).WaitAsync(TimeSpan.FromSeconds(60));
-        var moved = await watcher.WaitForStatusAsync(s => s.IsBroken || (s.Waiting == 2 && s.Waiters.All(w => w.ArrivedAt > stoppedAt)), TimeSpan.FromSeconds(30), throughFailures: true);
+        // One step past the first arrivals, so an arrival the barrier sees from now on is told apart by its arrival time.
+        var clock = cluster.Clock;
+        await clock.AdvanceAsync(clock.Step);
+        var stoppedAt = clock.UtcNow;
 
-        output.WriteLine($"moved {(moved.Waiters.Select(w => w.ArrivedAt).DefaultIfEmpty(stoppedAt).Max() - stoppedAt).TotalSeconds:F2}s after the shutdown began");
+        // The shard leaves once the polls it holds have run out, so barrier time moves on while the silo shuts down.
+        var stopping = cluster.Cluster.StopSiloAsync(shardSilo);
+        var (advanced, moved) = await clock.AdvanceUntilStatusAsync(watcher, s => s.IsBroken || (s.Waiting == 2 && s.Waiters.All(w => w.ArrivedAt >= stoppedAt)), TimeSpan.FromSeconds(30), throughFailures: true);
+        await stopping.WaitAsync(TimeSpan.FromSeconds(60));
+
+        output.WriteLine($"moved {advanced.TotalSeconds:F2}s of barrier time after the shutdown began");
         Assert.False(moved.IsBroken, $"Broken: {moved.BrokenReason} ({string.Join(", ", moved.LostParticipants)})");
-        await Task.Delay(2 * lease);
+        await clock.AdvanceAsync(2 * lease);
         Assert.False((await watcher.GetStatusAsync().Bounded()).IsBroken);
         var last = await watcher.WaitAsync().Bounded();
         int[] indices = [await first.Bounded(), await second.Bounded(), last];

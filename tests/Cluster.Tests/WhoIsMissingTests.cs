@@ -1,3 +1,4 @@
+using Orleans.Barrier.Testing;
 using Orleans.Hosting;
 using Orleans.TestingHost;
 using Xunit.Abstractions;

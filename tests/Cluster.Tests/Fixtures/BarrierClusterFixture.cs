@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Barrier.Testing;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Storage;

@@ -1,8 +1,8 @@
-namespace Orleans.Barrier.Tests;
+namespace Orleans.Barrier.Testing;
 
 /// <summary>
 /// A grain that takes part in a barrier, so tests can mix grain participants on any silo with clients. Where a call
-/// takes a topology and a shard count, the grain's handle has that shape (<see cref="BarrierShape"/>); by default it
+/// takes a topology and a shard count, the grain's handle has that shape (a suite's barrier shape); by default it
 /// is the handle a grain gets with no options.
 /// </summary>
 [Alias("Orleans.Barrier.Tests.IParticipantGrain")]
@@ -51,7 +51,6 @@ public interface IParticipantGrain : IGrainWithStringKey
     [Alias("GetWaitOutcome")]
     Task<ParticipantWaitOutcome?> GetWaitOutcomeAsync(Guid ticket);
 
-    /// <summary>The silo this grain is activated on.</summary>
     /// <summary>As <see cref="BeginWaitAsync"/>, for a wait the test cancels with <see cref="CancelWaitAsync"/>.</summary>
     [Alias("BeginCancellableWait")]
     Task BeginCancellableWaitAsync(string barrier, int parties, Guid ticket);
@@ -60,6 +59,7 @@ public interface IParticipantGrain : IGrainWithStringKey
     [Alias("CancelWait")]
     Task<ParticipantWaitOutcome?> CancelWaitAsync(Guid ticket);
 
+    /// <summary>The silo this grain is activated on.</summary>
     [Alias("GetSilo")]
     Task<string> GetSiloAsync();
 }

@@ -1,7 +1,7 @@
 using Orleans.Concurrency;
 using Orleans.Placement;
 
-namespace Orleans.Barrier.Tests;
+namespace Orleans.Barrier.Testing;
 
 /// <summary>Random placement spreads participants over the silos.</summary>
 [RandomPlacement]
@@ -12,18 +12,22 @@ public sealed class ParticipantGrain : Grain, IParticipantGrain
     private readonly Dictionary<Guid, Task<int>> _waits = [];
     private readonly Dictionary<Guid, CancellationTokenSource> _cancellations = [];
 
+    /// <inheritdoc />
     public Task<int> WaitAsync(string barrier, int parties, TimeSpan? timeout)
     {
         var handle = GrainFactory.GetBarrier(barrier, parties);
         return timeout is { } t ? handle.WaitAsync(t) : handle.WaitAsync();
     }
 
+    /// <inheritdoc />
     public Task<int> WaitLongAsync(string barrier, int parties, BarrierTopology topology, int? shards)
         => GetBarrier(barrier, parties, participant: null, lease: null, ParticipantLossPolicy.Break, topology, shards).WaitAsync();
 
+    /// <inheritdoc />
     public Task<int> WaitWithOptionsAsync(string barrier, int parties, string? participant, TimeSpan? lease, ParticipantLossPolicy onParticipantLost, BarrierTopology topology, int? shards)
         => GetBarrier(barrier, parties, participant, lease, onParticipantLost, topology, shards).WaitAsync();
 
+    /// <inheritdoc />
     public Task StartWaitWithOptionsAsync(string barrier, int parties, string? participant, TimeSpan? lease, ParticipantLossPolicy onParticipantLost, BarrierTopology topology, int? shards)
     {
         // Nobody awaits this wait: the tests that start it kill the silo it runs on before it can end.
@@ -31,6 +35,7 @@ public sealed class ParticipantGrain : Grain, IParticipantGrain
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public Task StartWaitsWithOptionsAsync(string barrier, int parties, string[] participants, TimeSpan? lease, ParticipantLossPolicy onParticipantLost, BarrierTopology topology, int? shards)
     {
         foreach (var participant in participants)
@@ -42,6 +47,7 @@ public sealed class ParticipantGrain : Grain, IParticipantGrain
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public Task BeginWaitAsync(string barrier, int parties, Guid ticket, BarrierTopology topology, int? shards)
     {
         if (!_waits.ContainsKey(ticket))
@@ -52,6 +58,7 @@ public sealed class ParticipantGrain : Grain, IParticipantGrain
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public Task BeginCancellableWaitAsync(string barrier, int parties, Guid ticket)
     {
         if (!_waits.ContainsKey(ticket))
@@ -64,6 +71,7 @@ public sealed class ParticipantGrain : Grain, IParticipantGrain
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public async Task<ParticipantWaitOutcome?> CancelWaitAsync(Guid ticket)
     {
         await _cancellations[ticket].CancelAsync();
@@ -78,6 +86,7 @@ public sealed class ParticipantGrain : Grain, IParticipantGrain
         return await GetWaitOutcomeAsync(ticket);
     }
 
+    /// <inheritdoc />
     public Task<ParticipantWaitOutcome?> GetWaitOutcomeAsync(Guid ticket)
     {
         if (!_waits.TryGetValue(ticket, out var wait))
@@ -96,6 +105,7 @@ public sealed class ParticipantGrain : Grain, IParticipantGrain
             : new(null, exception is null ? "cancelled" : $"{exception.GetType().Name}: {exception.Message}"));
     }
 
+    /// <inheritdoc />
     public Task<string> GetSiloAsync() => Task.FromResult(RuntimeIdentity);
 
     private IDistributedBarrier GetBarrier(

@@ -1,4 +1,4 @@
-namespace Orleans.Barrier.Tests;
+namespace Orleans.Barrier.Testing;
 
 /// <summary>How a wait started by <see cref="IParticipantGrain.BeginWaitAsync"/> ended.</summary>
 /// <param name="Index">The index the barrier gave, or <see langword="null"/> if the wait failed.</param>

@@ -3,7 +3,7 @@ using System.Globalization;
 using Orleans.Serialization;
 using Orleans.Storage;
 
-namespace Orleans.Barrier.Tests;
+namespace Orleans.Barrier.Testing;
 
 /// <summary>
 /// A grain storage provider shared by every silo of the in-process test clusters: it lives in the test process,
@@ -44,6 +44,7 @@ public sealed class SharedGrainStorage(DeepCopier copier) : IGrainStorage
         Records.AddOrUpdate(key, _ => throw new InvalidOperationException("Nothing stored."), (_, record) => (record.State, record.ETag + 1));
     }
 
+    /// <inheritdoc />
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         if (Records.TryGetValue((stateName, grainId), out var record))
@@ -61,6 +62,7 @@ public sealed class SharedGrainStorage(DeepCopier copier) : IGrainStorage
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         => WriteCopyAsync(stateName, grainId, grainState, copier.Copy(grainState.State)!);
 
@@ -110,6 +112,7 @@ public sealed class SharedGrainStorage(DeepCopier copier) : IGrainStorage
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         Records.TryRemove((stateName, grainId), out _);

@@ -1,7 +1,7 @@
 using Orleans.Serialization;
 using Orleans.Storage;
 
-namespace Orleans.Barrier.Tests;
+namespace Orleans.Barrier.Testing;
 
 /// <summary>
 /// Another grain storage as one silo would reach a database across a network, so that a killed silo can lose a
@@ -15,7 +15,7 @@ namespace Orleans.Barrier.Tests;
 /// <param name="copier">This silo's copier, to take the state as it is sent.</param>
 /// <param name="maxLatency">The longest of each of a write's three steps (before sending, on the wire, the reply), unless the write is slow.</param>
 /// <param name="siloStopping">Cancelled when this silo starts to stop (is killed).</param>
-internal sealed class RemoteGrainStorage(IGrainStorage inner, DeepCopier copier, TimeSpan maxLatency, CancellationToken siloStopping) : IGrainStorage
+public sealed class RemoteGrainStorage(IGrainStorage inner, DeepCopier copier, TimeSpan maxLatency, CancellationToken siloStopping) : IGrainStorage
 {
     private const int SlowWriteOneIn = 8;
     private static readonly TimeSpan SlowWrite = TimeSpan.FromMilliseconds(150);
@@ -44,9 +44,11 @@ internal sealed class RemoteGrainStorage(IGrainStorage inner, DeepCopier copier,
     /// <summary>Writes stored whose reply was lost because their silo was killed meanwhile, by every instance in the process.</summary>
     public static long Unanswered => Interlocked.Read(ref s_unanswered);
 
+    /// <inheritdoc />
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         => inner.ReadStateAsync(stateName, grainId, grainState);
 
+    /// <inheritdoc />
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         // Off the grain's scheduler, as a storage client's I/O would be.
@@ -83,6 +85,7 @@ internal sealed class RemoteGrainStorage(IGrainStorage inner, DeepCopier copier,
         ThrowIfSiloStopped("the write was stored, but its reply never reached the silo", ref s_unanswered);
     }
 
+    /// <inheritdoc />
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         => inner.ClearStateAsync(stateName, grainId, grainState);
 
