@@ -308,8 +308,18 @@ public abstract class CrashRoundsTests(ITestOutputHelper output, BarrierShape sh
             round.Problems.Add($"arrival {other.Arrival} was answered {Describe(other.Outcome)}; every arrival of this round must be released in phase {releasedPhase}");
         }
 
-        // A client's waiters may go as one coalesced arrival, released with a run of indices.
-        var releasedIndices = released.SelectMany(a => Enumerable.Range(a.Outcome.Index, Math.Max(a.Outcome.Units, 1))).Order().ToList();
+        // A client's waiters may go as one coalesced arrival, released with a run of indices. A shard member whose
+        // arrival's answer died with the shard (or with the root) learns its index from a recall instead; a member may
+        // also be recalled when its arrival's answer did reach the dying shard, so an index may come from both, never
+        // two different ones (each waiter's own index is checked above).
+        var recalled = recorded.Where(a => a.Recall && a.Outcome.Kind == ArrivalOutcomeKind.Released && a.Outcome.Phase == releasedPhase);
+        var arrivalIndices = released.SelectMany(a => Enumerable.Range(a.Outcome.Index, Math.Max(a.Outcome.Units, 1))).ToList();
+        if (arrivalIndices.Distinct().Count() != arrivalIndices.Count)
+        {
+            round.Problems.Add($"two arrivals were released with the same index: [{string.Join(", ", arrivalIndices.Order())}]");
+        }
+
+        var releasedIndices = arrivalIndices.Concat(recalled.Select(a => a.Outcome.Index)).Distinct().Order().ToList();
         if (releasedIndices.Count != Parties || !releasedIndices.SequenceEqual(Enumerable.Range(0, Parties)))
         {
             round.Problems.Add($"{released.Count} arrivals were released for {releasedIndices.Count} participants, with indices [{string.Join(", ", releasedIndices)}]; expected {Parties} with a permutation of [0, {Parties})");
