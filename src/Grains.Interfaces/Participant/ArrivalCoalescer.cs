@@ -21,7 +21,7 @@ namespace Orleans.Barrier;
 /// arrival's deadline with it by withdrawing the whole arrival, and the others go again with theirs.
 /// </remarks>
 [DebuggerDisplay("{_poller.Name,nq}: {_pending.Count} pending, {_inFlight.Count} sending")]
-internal sealed class ArrivalCoalescer
+internal sealed partial class ArrivalCoalescer
 {
     // Bounds how long a steady trickle of arrivals can hold the ones already pending back.
     private const int MaxLooksAgain = 16;
@@ -29,12 +29,6 @@ internal sealed class ArrivalCoalescer
     // A release of at least this many local members takes longer to fan out (a task continuation each) than a burst
     // of looks lasts: its members are waited back for instead, so they go as a few arrivals rather than hundreds.
     private const int BigRelease = 4096;
-
-    private readonly int _waitBackFrom;
-
-    // A pause this long with none of them coming back ends that wait (those not back are not running free): 1 ms,
-    // and 0.1 us more per member expected, since a GC pause during a big fan-out grows with it.
-    private TimeSpan ReturnPause => TimeSpan.FromMilliseconds(1) + (TimeSpan.FromTicks(1) * _expectedBack);
 
     private readonly Lock _lock = new();
     private readonly ArrivalPoller _poller;
@@ -48,13 +42,9 @@ internal sealed class ArrivalCoalescer
     private int _pendingAtLastLook;
     private int _lookedAgain;
 
-    // Sends in flight (their poll loops running), and how many members of a big release are still expected back.
+    // Sends in flight (their poll loops running), and the wait for a big release's members to come back.
     private readonly HashSet<CoalescedArrival> _inFlight = [];
-    private long _expectedPhase = -1;
-    private int _expectedBack;
-    private ITimer? _returnTimer;
-    private bool _returnTimerArmed;
-    private int _pendingWhenArmed;
+    private readonly ReleaseWaitBack _waitBack;
 
     /// <param name="poller">The poll loop aimed at the barrier.</param>
     /// <param name="template">The terms every coalesced arrival carries (participant, lease, loss policy, silo); no timeout.</param>
@@ -67,13 +57,16 @@ internal sealed class ArrivalCoalescer
     /// </param>
     public ArrivalCoalescer(ArrivalPoller poller, ArrivalRequest template, bool named, Action onIdle, int waitBackFrom = BigRelease)
     {
-        _waitBackFrom = waitBackFrom;
         Debug.Assert(template.Timeout is null, "Timeouts come with the members.");
+        _waitBack = new ReleaseWaitBack(_lock, waitBackFrom, OnReturnPause);
         _poller = poller;
         _template = template;
         _named = named;
         _onIdle = onIdle;
     }
+
+    /// <summary>The poll loop aimed at the barrier, which also turns an outcome into a member's index.</summary>
+    internal ArrivalPoller Poller => _poller;
 
     /// <summary>Arrives one local participant; completes with its index, or fails as its own wait would.</summary>
     /// <param name="member">The participant's own name when members are named; otherwise null.</param>
@@ -123,18 +116,10 @@ internal sealed class ArrivalCoalescer
     /// </summary>
     private void Consider()
     {
-        Debug.Assert(_lock.IsHeldByCurrentThread, "Callers hold the lock.");
-        if (_pending.Count < Math.Min(_expectedBack, _poller.Parties))
+        AssertInvariants();
+        if (_waitBack.Holds(_pending.Count, _poller.Parties))
         {
-            if (!_returnTimerArmed)
-            {
-                _returnTimerArmed = true;
-                _pendingWhenArmed = _pending.Count;
-                // Real time, not the barrier's clock: it waits out the process's own work of handing a release back.
-                _returnTimer ??= TimeProvider.System.CreateTimer(static self => ((ArrivalCoalescer)self!).OnReturnPause(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-                _returnTimer.Change(ReturnPause, Timeout.InfiniteTimeSpan);
-            }
-
+            _waitBack.Arm(_pending.Count);
             return;
         }
 
@@ -146,16 +131,13 @@ internal sealed class ArrivalCoalescer
         bool idle;
         lock (_lock)
         {
-            if (_pending.Count > _pendingWhenArmed && _pending.Count < Math.Min(_expectedBack, _poller.Parties))
+            AssertInvariants();
+            if (!_waitBack.EndsAtPause(_pending.Count, _poller.Parties))
             {
                 // Still coming back: wait on.
-                _pendingWhenArmed = _pending.Count;
-                _returnTimer!.Change(ReturnPause, Timeout.InfiniteTimeSpan);
                 return;
             }
 
-            _returnTimerArmed = false;
-            _expectedBack = 0;
             QueueFlush();
             idle = _inFlight.Count == 0 && _pending.Count == 0 && !_flushQueued;
         }
@@ -169,7 +151,7 @@ internal sealed class ArrivalCoalescer
     /// <summary>Sends what is pending on a thread-pool turn of its own, so every arrival made before that turn rides along.</summary>
     private void QueueFlush()
     {
-        Debug.Assert(_lock.IsHeldByCurrentThread, "Callers hold the lock.");
+        AssertInvariants();
         if (!_flushQueued && _pending.Count > 0)
         {
             _flushQueued = true;
@@ -189,7 +171,8 @@ internal sealed class ArrivalCoalescer
             // spread over the pool's threads), go to the back of the queue once more instead of sending a part of
             // them: one turn of the queue with no new arrival ends the burst, so an idle pool sends at once. Not for a
             // big release's members, whom Consider already waited back for.
-            var returned = _expectedBack > 0;
+            AssertInvariants();
+            var returned = _waitBack.Expecting;
             if (!returned && _pending.Count > _pendingAtLastLook && _pending.Count < _poller.Parties && _lookedAgain < MaxLooksAgain)
             {
                 _pendingAtLastLook = _pending.Count;
@@ -201,12 +184,7 @@ internal sealed class ArrivalCoalescer
             _flushQueued = false;
             _pendingAtLastLook = 0;
             _lookedAgain = 0;
-            _expectedBack = 0;
-            if (_returnTimerArmed)
-            {
-                _returnTimerArmed = false;
-                _returnTimer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            }
+            _waitBack.Stop();
 
             var pending = _pending;
             _pending = [];
@@ -263,7 +241,7 @@ internal sealed class ArrivalCoalescer
 
             _inFlight.Remove(send);
             Consider();
-            idle = _inFlight.Count == 0 && _pending.Count == 0 && !_returnTimerArmed;
+            idle = _inFlight.Count == 0 && _pending.Count == 0 && !_waitBack.Armed;
         }
 
         send.Withdrawal.Dispose();
@@ -311,7 +289,7 @@ internal sealed class ArrivalCoalescer
     /// <summary>Fans a coalesced arrival's final outcome out to its members, once.</summary>
     private void Settle(CoalescedArrival send, ArrivalOutcome outcome)
     {
-        Debug.Assert(_lock.IsHeldByCurrentThread, "Callers hold the lock.");
+        AssertInvariants();
         if (send.Settled)
         {
             return;
@@ -334,12 +312,7 @@ internal sealed class ArrivalCoalescer
         if (outcome.Kind == ArrivalOutcomeKind.Released)
         {
             // The first answer of a big release: the other sends in flight were most likely released with it.
-            if (outcome.Phase > _expectedPhase)
-            {
-                _expectedPhase = outcome.Phase;
-                var back = _inFlight.Sum(s => s.LastSent.Length);
-                _expectedBack = back >= _waitBackFrom ? back : 0;
-            }
+            _waitBack.OnReleased(outcome.Phase, _inFlight);
 
             var offered = Math.Max(outcome.Offered, Math.Max(outcome.Units, 1));
             var counted = send.Lists.GetValueOrDefault(offered) ?? send.LastSent;
@@ -377,7 +350,7 @@ internal sealed class ArrivalCoalescer
 
     private void Fail(CoalescedArrival send, Exception failure)
     {
-        Debug.Assert(_lock.IsHeldByCurrentThread, "Callers hold the lock.");
+        AssertInvariants();
         if (send.Settled)
         {
             return;
@@ -410,271 +383,12 @@ internal sealed class ArrivalCoalescer
         }
     }
 
-    /// <summary>
-    /// Under the lock, for a member that is leaving: the arrival that carries it to the barrier, or null if it has
-    /// already finished, or was not sent yet (it just leaves then: the barrier never heard of it).
-    /// </summary>
-    private CoalescedArrival? CarrierOfLeaving(LocalArrival member)
+    /// <summary>What holds between the coalescer's steps; checked under the lock, where they change.</summary>
+    [Conditional("DEBUG")]
+    private void AssertInvariants()
     {
-        Debug.Assert(_lock.IsHeldByCurrentThread, "Callers hold the lock.");
-        if (member.Task.IsCompleted)
-        {
-            return null;
-        }
-
-        if (member.Sent is null)
-        {
-            _pending.Remove(member);
-            member.Cancel();
-        }
-
-        return member.Sent;
-    }
-
-    /// <summary>A member asked to leave.</summary>
-    private void Withdraw(LocalArrival member)
-    {
-        CoalescedArrival? send;
-        LocalArrival[] staying;
-        lock (_lock)
-        {
-            send = CarrierOfLeaving(member);
-            if (send is null)
-            {
-                return;
-            }
-
-            member.Withdrawn = true;
-            staying = [.. send.LastSent.Where(m => !m.Withdrawn)];
-
-            // Its deadline may be the arrival's, which a lowered arrival would keep: withdraw the whole arrival, and
-            // the others go again with their own deadlines.
-            if (member.Deadline is not null)
-            {
-                staying = [];
-            }
-
-            if (staying.Length == 0)
-            {
-                if (send.WithdrawalRequested)
-                {
-                    return;
-                }
-
-                send.WithdrawalRequested = true;
-            }
-            else if (staying.Length < send.LastSent.Length)
-            {
-                send.Lists[staying.Length] = staying;
-                Volatile.Write(ref send.LastSent, staying);
-            }
-            else
-            {
-                return;
-            }
-        }
-
-        if (staying.Length == 0)
-        {
-            // Nobody stays: withdraw the whole arrival through the poll loop, which retries and reports what the barrier decided.
-            send.WithdrawWhole();
-        }
-        else
-        {
-            _ = ShrinkAsync(send, staying);
-        }
-    }
-
-    /// <summary>A member was lost where it waited: the barrier breaks naming it if it counts it; one never sent just leaves.</summary>
-    private void Lose(LocalArrival member)
-    {
-        CoalescedArrival? send;
-        lock (_lock)
-        {
-            send = CarrierOfLeaving(member);
-        }
-
-        if (send is not null)
-        {
-            _ = ReportLostAsync(send, member);
-        }
-    }
-
-    private async Task ReportLostAsync(CoalescedArrival send, LocalArrival member)
-    {
-        ArrivalOutcome outcome;
-        try
-        {
-            outcome = await _poller.LoseAsync(send.Id, [member.Member!]);
-        }
-        catch (Exception)
-        {
-            // The report did not get through: withdraw the member instead, so that at least it is never counted.
-            Withdraw(member);
-            return;
-        }
-
-        lock (_lock)
-        {
-            if (outcome.Kind != ArrivalOutcomeKind.Pending)
-            {
-                // The break it caused, or the release or break that came first: either settles every member.
-                Settle(send, outcome);
-            }
-        }
-    }
-
-    /// <summary>Lowers a sent arrival to the members that stay; cancels the others once the barrier has agreed.</summary>
-    private async Task ShrinkAsync(CoalescedArrival send, LocalArrival[] staying)
-    {
-        ArrivalOutcome outcome;
-        try
-        {
-            outcome = await _poller.WithdrawAsync(_template with { Id = send.Id, MemberIds = IdsOf(staying) }, staying.Length, NamesOf(staying));
-        }
-        catch (Exception)
-        {
-            // Unreachable or refused: withdraw the whole arrival instead (the poll loop retries that); those that
-            // stay are sent again.
-            send.WithdrawWhole();
-            return;
-        }
-
-        lock (_lock)
-        {
-            if (send.Settled)
-            {
-                return;
-            }
-
-            if (outcome.Kind != ArrivalOutcomeKind.Pending)
-            {
-                // A release or break came first: it settles everyone, the withdrawn members included.
-                Settle(send, outcome);
-                return;
-            }
-
-            // The barrier holds at most these members now (lists only shrink): everyone else has left.
-            foreach (var member in send.All)
-            {
-                if (!member.Task.IsCompleted && Array.IndexOf(staying, member) < 0)
-                {
-                    Debug.Assert(member.Withdrawn, "Only withdrawn members are left out of a lowered list.");
-                    member.Cancel();
-                }
-            }
-        }
-    }
-
-    /// <summary>One coalesced arrival on the wire: the local participants it stands for, in local arrival order.</summary>
-    internal sealed class CoalescedArrival
-    {
-        /// <summary>The members it was lowered to last (all of them at first): what re-issues send.</summary>
-        public LocalArrival[] LastSent;
-
-        public CoalescedArrival(ArrivalId id, LocalArrival[] members)
-        {
-            Id = id;
-            All = members;
-            LastSent = members;
-            Lists[members.Length] = members;
-        }
-
-        public ArrivalId Id { get; }
-
-        /// <summary>Everyone it was sent for, in local arrival order.</summary>
-        public LocalArrival[] All { get; }
-
-        /// <summary>Every list it was lowered to, by size: each shorter one a subset of the longer, so a size names one list.</summary>
-        public Dictionary<int, LocalArrival[]> Lists { get; } = [];
-
-        public CancellationTokenSource Withdrawal { get; } = new();
-
-        public bool WithdrawalRequested { get; set; }
-
-        public bool Settled { get; set; }
-
-        /// <summary>Makes the poll loop withdraw the whole arrival; nothing to do if it has already finished.</summary>
-        public void WithdrawWhole()
-        {
-            try
-            {
-                Withdrawal.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // Settled meanwhile: every member already has its outcome.
-            }
-        }
-    }
-
-    /// <summary>One local participant's wait.</summary>
-    internal sealed class LocalArrival(ArrivalCoalescer owner, string? member, long? deadline, CancellationToken cancellationToken)
-    {
-        /// <summary>When its timeout runs out (a timestamp of the barrier's clock), or null for no limit.</summary>
-        public long? Deadline { get; } = deadline;
-
-        private readonly TaskCompletionSource<int> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private CancellationTokenRegistration _registration;
-
-        public Task<int> Task => _completion.Task;
-
-        /// <summary>Its own arrival id, for a shard's members (see <see cref="Join(string, TimeSpan?, ArrivalId)"/>); otherwise null.</summary>
-        public ArrivalId? Id { get; init; }
-
-        /// <summary>Its own name, for named coalescers (a grain's id); otherwise null.</summary>
-        public string? Member { get; } = member;
-
-        /// <summary>The coalesced arrival that carries it, or null while it waits to be sent.</summary>
-        public CoalescedArrival? Sent { get; set; }
-
-        /// <summary>Cancelled after it was sent: it leaves unless the barrier released or broke first.</summary>
-        public bool Withdrawn { get; set; }
-
-        public void ListenForCancellation()
-        {
-            if (cancellationToken.CanBeCanceled)
-            {
-                _registration = cancellationToken.UnsafeRegister(static state => ((LocalArrival)state!).OnCancelled(), this);
-            }
-        }
-
-        public void Complete(ArrivalOutcome outcome, ArrivalId arrival, int offset)
-        {
-            try
-            {
-                Finish(_completion.TrySetResult(owner._poller.IndexOrThrow(outcome, arrival, offset, cancellationToken)));
-            }
-            catch (Exception exception)
-            {
-                Fail(exception);
-            }
-        }
-
-        public void Cancel() => Finish(_completion.TrySetCanceled(cancellationToken));
-
-        public void Fail(Exception exception)
-            => Finish(exception is OperationCanceledException ? _completion.TrySetCanceled(cancellationToken) : _completion.TrySetException(exception));
-
-        /// <summary>Withdraws it exactly, as a cancellation would: it leaves unless a release or break came first.</summary>
-        public void Withdraw() => owner.Withdraw(this);
-
-        /// <summary>
-        /// Reports it lost (its lease ran out where it waited): if the barrier counts it, the barrier breaks with
-        /// <see cref="BrokenBarrierReason.ParticipantLost"/> naming it, unless a release or break came first; if it was not
-        /// sent yet it just leaves.
-        /// </summary>
-        public void Lose() => owner.Lose(this);
-
-        private void OnCancelled() => owner.Withdraw(this);
-
-        private void Finish(bool finished)
-        {
-            if (finished)
-            {
-                // Not disposed: disposing from inside the token's own callback would wait for itself.
-                _registration.Unregister();
-            }
-        }
+        Debug.Assert(_lock.IsHeldByCurrentThread, "The coalescer's state is read and changed under its lock.");
+        Debug.Assert(_flushQueued || (_lookedAgain == 0 && _pendingAtLastLook == 0), "Only a queued flush looks again.");
+        Debug.Assert(_lookedAgain <= MaxLooksAgain, "A flush looks again a bounded number of times.");
     }
 }

@@ -17,7 +17,7 @@ internal sealed class ShardMember(ArrivalId id, string name, TimeSpan? lease, Pa
     public DateTimeOffset? LeaseExpiresAt { get; set; }
 
     /// <summary>Its wait in the shard's coalescer, through which it is withdrawn or reported lost.</summary>
-    public ArrivalCoalescer.LocalArrival Arrival { get; set; } = null!;
+    public LocalArrival Arrival { get; set; } = null!;
 
     /// <summary>Its final outcome (or failure), once the barrier has decided it.</summary>
     public Task<ArrivalOutcome> Outcome { get; set; } = null!;
