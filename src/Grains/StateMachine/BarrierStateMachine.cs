@@ -18,14 +18,12 @@ namespace Orleans.Barrier;
 /// </remarks>
 [DebuggerDisplay("{Name,nq}: {State} {Waiting}/{Parties}, phase {Phase}")]
 internal sealed class BarrierStateMachine
-{    private static readonly ArrivalCompletion[] NoCompletions = [];
+{
+    private static readonly ArrivalCompletion[] NoCompletions = [];
     private readonly ArrivalLedger _ledger;
     private readonly ArrivalDeadlines _deadlines;
     private readonly ShardEpochs _shards;
-
-    private BrokenBarrierReason _brokenReason;
-    private IReadOnlyList<string> _lostParticipants = [];
-    private IReadOnlyList<ReleasedArrival> _lastRelease = [];
+    private BarrierStoredPart _stored = new();
 
     /// <summary>Creates an empty, filling barrier.</summary>
     /// <param name="name">The barrier's name, for status reports.</param>
@@ -58,10 +56,10 @@ internal sealed class BarrierStateMachine
     public BarrierState State { get; private set; } = BarrierState.Filling;
 
     /// <summary>How many releases have happened.</summary>
-    public long Phase { get; private set; }
+    public long Phase => _stored.Phase;
 
     /// <summary>Counts changes to the stored part; 1 for a new barrier, which has not been stored yet.</summary>
-    public long Version { get; private set; } = 1;
+    public long Version => _stored.Version;
 
     /// <summary>Participants waiting in the current phase: each waiting arrival counts as many as its units.</summary>
     public int Waiting => _ledger.Units;
@@ -70,10 +68,10 @@ internal sealed class BarrierStateMachine
     public int WaitingArrivalCount => _ledger.Count;
 
     /// <summary>Why the barrier is broken; meaningful only while <see cref="State"/> is broken.</summary>
-    public BrokenBarrierReason BrokenReason => _brokenReason;
+    public BrokenBarrierReason BrokenReason => _stored.BrokenReason;
 
     /// <summary>The participants whose lost leases broke the barrier; empty unless it is broken for that reason.</summary>
-    public IReadOnlyList<string> LostParticipants => _lostParticipants;
+    public IReadOnlyList<string> LostParticipants => _stored.LostParticipants;
 
     /// <summary>The earliest moment a waiting arrival times out or its lease runs out, or <see langword="null"/> if none can.</summary>
     public DateTimeOffset? NextDeadline => _deadlines.Next;
@@ -100,30 +98,16 @@ internal sealed class BarrierStateMachine
         ArgumentNullException.ThrowIfNull(snapshot);
         var machine = new BarrierStateMachine(name, snapshot.Parties, resultRetention)
         {
-            Phase = snapshot.Phase,
-            Version = snapshot.Version,
-            _lastRelease = snapshot.LastRelease,
+            _stored = BarrierStoredPart.From(snapshot),
+            State = snapshot.BrokenReason is null ? BarrierState.Filling : BarrierState.Broken,
         };
-
-        if (snapshot.BrokenReason is { } reason)
-        {
-            machine.State = BarrierState.Broken;
-            machine._brokenReason = reason;
-            machine._lostParticipants = snapshot.LostParticipants;
-        }
 
         machine._ledger.RememberRelease(snapshot.LastRelease, snapshot.Phase, now);
         return machine;
     }
 
     /// <summary>The stored part, as of now.</summary>
-    public BarrierSnapshot Snapshot() => new(
-        Parties,
-        Phase,
-        State == BarrierState.Broken ? _brokenReason : null,
-        State == BarrierState.Broken ? _lostParticipants : [],
-        _lastRelease,
-        Version);
+    public BarrierSnapshot Snapshot() => _stored.Snapshot(Parties, State == BarrierState.Broken);
 
     /// <summary>An anonymous arrival with only a timeout; see <see cref="Arrive(ArrivalId, ArrivalTerms, DateTimeOffset, bool)"/>.</summary>
     public BarrierTransition Arrive(ArrivalId arrival, TimeSpan? timeout, DateTimeOffset now, bool mustBeKnown = false)
@@ -295,8 +279,7 @@ internal sealed class BarrierStateMachine
         State = BarrierState.Resetting;
         var completions = CompleteAllWaiting(ArrivalResult.Broken(BrokenBarrierReason.Reset, Phase), now);
         State = BarrierState.Filling;
-        _lostParticipants = [];
-        Version++;
+        _stored.Mended();
         return new BarrierTransition(ArrivalResult.Pending(Phase), completions);
     }
 
@@ -321,7 +304,7 @@ internal sealed class BarrierStateMachine
     }
 
     /// <summary>Takes a snapshot for <see cref="BarrierStatus"/>, listing at most <paramref name="listLimit"/> waiters and missing participants.</summary>
-    public BarrierStatus GetStatus(int listLimit = 100) => BarrierStatusView.Of(this, _ledger, _lastRelease, listLimit);
+    public BarrierStatus GetStatus(int listLimit = 100) => BarrierStatusView.Of(this, _ledger, _stored.LastRelease, listLimit);
 
     /// <inheritdoc cref="BarrierStatusView.Waiters"/>
     public IEnumerable<(BarrierWaiter Waiter, string? Source)> StatusWaiters(int listLimit) => BarrierStatusView.Waiters(_ledger, listLimit);
@@ -385,9 +368,7 @@ internal sealed class BarrierStateMachine
         // Indices follow arrival order among the arrivals still waiting, so cancellations leave no gaps or
         // duplicates: the survivors are numbered 0..Parties-1 afresh, a coalesced arrival taking a run of them.
         State = BarrierState.Draining;
-        Phase++;
-        Version++;
-        _lastRelease = [.. _ledger.Waiting.Select(w => new ReleasedArrival(w.Id, w.Terms.Participant, w.Units, w.Members, w.Offered, w.MemberIds?.Take(w.Units).ToArray()))];
+        _stored.Released([.. _ledger.Waiting.Select(w => new ReleasedArrival(w.Id, w.Terms.Participant, w.Units, w.Members, w.Offered, w.MemberIds?.Take(w.Units).ToArray()))]);
         _shards.RememberMembers(Phase, now);
         var completions = CompleteAllWaiting((waiting, index) => ArrivalResult.Released(index, Phase, waiting.Units, waiting.Offered), now);
         State = BarrierState.Filling;
@@ -397,14 +378,12 @@ internal sealed class BarrierStateMachine
     private List<ArrivalCompletion> Break(BrokenBarrierReason reason, DateTimeOffset now, IReadOnlyList<string>? lost = null)
     {
         State = BarrierState.Broken;
-        _brokenReason = reason;
-        _lostParticipants = lost ?? [];
-        Version++;
+        _stored.Broke(reason, lost);
         return CompleteAllWaiting(BrokenResult(), now);
     }
 
     private ArrivalResult BrokenResult()
-        => ArrivalResult.Broken(_brokenReason, Phase, _brokenReason == BrokenBarrierReason.ParticipantLost ? _lostParticipants : null);
+        => ArrivalResult.Broken(BrokenReason, Phase, BrokenReason == BrokenBarrierReason.ParticipantLost ? LostParticipants : null);
 
     private List<ArrivalCompletion> CompleteAllWaiting(ArrivalResult result, DateTimeOffset now)
         => CompleteAllWaiting((_, _) => result, now);
