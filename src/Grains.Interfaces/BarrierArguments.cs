@@ -35,9 +35,12 @@ internal static class BarrierArguments
         }
     }
 
+    /// <summary>A lease is at least <see cref="BarrierOptions.MinLeaseDuration"/>, or <see cref="Timeout.InfiniteTimeSpan"/> for none.</summary>
+    public static bool IsValidLease(TimeSpan lease) => lease == Timeout.InfiniteTimeSpan || lease >= BarrierOptions.MinLeaseDuration;
+
     public static void ThrowIfInvalidLease(TimeSpan lease, string paramName)
     {
-        if (lease != Timeout.InfiniteTimeSpan && lease < BarrierOptions.MinLeaseDuration)
+        if (!IsValidLease(lease))
         {
             throw new ArgumentOutOfRangeException(
                 paramName, lease, $"A barrier lease must be at least {BarrierOptions.MinLeaseDuration.TotalMilliseconds} ms, or Timeout.InfiniteTimeSpan for none; got {lease}.");

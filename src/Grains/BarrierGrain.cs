@@ -31,7 +31,6 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
 
     // Named in every pending answer, so a client can watch the silo that holds its polls.
     private readonly SiloAddress _silo;
-    private readonly Dictionary<string, string?> _siloBySource = new(StringComparer.Ordinal);
     private readonly BarrierHostOptions _options;
     private readonly TimeSpan _defaultPoll;
     private readonly TimeProvider _time;
@@ -40,7 +39,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     private BarrierStateMachine? _machine;
     private readonly EarliestDueTimer _timer;
     private readonly CallerNames _callers = new();
-    private IManagementGrain? _management;
+    private WaiterSilos? _waiterSilos;
     private string? _name;
     private Exception? _fencedBy;
     private Task? _registration;
@@ -91,7 +90,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     {
         BarrierInstruments.WaitCalls.Add(1);
         ThrowIfFenced();
-        var terms = TermsOf(request, nameof(request));
+        var terms = ArrivalAdmission.AtBarrier(request, _options, _callers.Current, nameof(request));
         var transition = GetOrCreateMachine(request.Parties).Arrive(request.Id, terms, _time.GetUtcNow(), mustBeKnown: request.Incarnation == _incarnation);
 
         // Registered before the write below, so a release decided by another turn while this one waits for
@@ -118,7 +117,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         // The whole arrival, validated as one: the withdrawal may be the first the barrier hears of it (see
         // WithdrawalRequest), and then it counts with the members that stay. Never held, so no poll is registered.
         var staying = request.Staying;
-        var terms = TermsOf(staying, nameof(request));
+        var terms = ArrivalAdmission.AtBarrier(staying, _options, _callers.Current, nameof(request));
         var transition = GetOrCreateMachine(staying.Parties).Arrive(staying.Id, terms, _time.GetUtcNow());
         return ToOutcome(await CommitAsync(transition));
     }
@@ -140,42 +139,6 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
             request.Shard ?? throw new ArgumentException("A recall names the shard that asks.", nameof(request)), request.ShardEpoch, nameof(request));
         var machine = GetOrCreateMachine(request.Parties);
         return ToOutcome(await CommitAsync(machine.Recall(request.Member, request.Shard, request.ShardEpoch, _time.GetUtcNow())));
-    }
-
-    /// <summary>Validates an arrival and turns it into the machine's terms, with the silo's default lease and the caller's name filled in.</summary>
-    private ArrivalTerms TermsOf(ArrivalRequest request, string paramName)
-    {
-        ArgumentNullException.ThrowIfNull(request, paramName);
-        if (request.Timeout is { } timeout)
-        {
-            BarrierArguments.ThrowIfInvalidTimeout(timeout, paramName);
-        }
-
-        BarrierArguments.ThrowIfInvalidPoll(request.MaxPoll, paramName);
-        var lease = request.Lease ?? _options.DefaultLeaseDuration;
-        BarrierArguments.ThrowIfInvalidLease(lease, paramName);
-        BarrierArguments.ThrowIfInvalidParticipant(request.Participant, paramName);
-        BarrierArguments.ThrowIfInvalidPolicy(request.OnParticipantLost, paramName);
-        BarrierArguments.ThrowIfInvalidParties(request.Parties, paramName);
-        BarrierArguments.ThrowIfInvalidUnits(request.Units, request.Parties, paramName);
-        BarrierArguments.ThrowIfInvalidMembers(request.Members, request.Units, paramName);
-        BarrierArguments.ThrowIfInvalidSilo(request.Silo, paramName);
-        BarrierArguments.ThrowIfInvalidShard(request.Shard, request.ShardEpoch, paramName);
-        BarrierArguments.ThrowIfInvalidMemberIds(request.MemberIds, request.Units, paramName);
-
-        var caller = _callers.Current;
-        return new ArrivalTerms(
-            request.Participant ?? caller ?? "unknown",
-            request.Timeout,
-            lease == Timeout.InfiniteTimeSpan ? null : lease,
-            request.OnParticipantLost,
-            caller,
-            Math.Max(request.Units, 1),
-            request.Members,
-            request.Silo,
-            request.Shard,
-            request.ShardEpoch,
-            request.MemberIds);
     }
 
     public async Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, int parties)
@@ -220,7 +183,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
 
         var status = machine.GetStatus(_options.StatusListLimit);
         var waiters = machine.StatusWaiters(_options.StatusListLimit).ToList();
-        var silos = await LocateWaitersAsync(waiters.Select(w => w.Waiter.Silo is null ? w.Source : null));
+        var silos = await (_waiterSilos ??= new WaiterSilos(GrainFactory)).LocateAsync(waiters.Select(w => w.Waiter.Silo is null ? w.Source : null));
         return status with
         {
             HostSilo = RuntimeIdentity,
@@ -274,7 +237,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         if (transition.Completions.Count > 0)
         {
             LogCompletions(transition.Completions);
-            CountReleases(transition.Completions);
+            BarrierInstruments.CountReleases(transition.Completions);
         }
 
         ScheduleTimer();
@@ -370,64 +333,6 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         catch (BarrierUnavailableException)
         {
             // Fenced while storing what the deadline did; the activation is stepping aside and its waiters move on.
-        }
-    }
-
-    /// <summary>Finds the silo of each grain participant; clients and unknown callers get null.</summary>
-    /// <remarks>
-    /// Remembered while the participant waits (a waiting grain cannot move), so status polls cost no lookups
-    /// after the first; entries of participants no longer listed are dropped each time. With nothing to look up
-    /// (no grain waiters, or all known) it completes without touching the management grain, whose reference alone
-    /// costs more than the rest of a status read.
-    /// </remarks>
-    private async Task<string?[]> LocateWaitersAsync(IEnumerable<string?> sources)
-    {
-        var listed = sources.ToArray();
-        var silos = new string?[listed.Length];
-        List<Task>? lookups = null;
-        for (var i = 0; i < listed.Length; i++)
-        {
-            if (listed[i] is not { } source || !GrainId.TryParse(source, out var grainId) || grainId.IsClient())
-            {
-                continue;
-            }
-
-            if (_siloBySource.TryGetValue(source, out var known))
-            {
-                silos[i] = known;
-                continue;
-            }
-
-            (lookups ??= []).Add(LookUpAsync(i, grainId));
-        }
-
-        if (lookups is not null)
-        {
-            await Task.WhenAll(lookups);
-        }
-
-        _siloBySource.Clear();
-        for (var i = 0; i < listed.Length; i++)
-        {
-            if (listed[i] is { } source && silos[i] is not null)
-            {
-                _siloBySource[source] = silos[i];
-            }
-        }
-
-        return silos;
-
-        async Task LookUpAsync(int index, GrainId grainId)
-        {
-            try
-            {
-                _management ??= GrainFactory.GetGrain<IManagementGrain>(0);
-                silos[index] = (await _management.GetActivationAddress(GrainFactory.GetGrain(grainId)))?.ToString();
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                // Where a waiter runs is a courtesy of the status; a failed lookup must not fail the status.
-            }
         }
     }
 

@@ -107,7 +107,7 @@ internal sealed class DistributedBarrier : IDistributedBarrier
         {
             // Members carry their own names, so grains named alike or not share their silo's one coalescer.
             var key = new ArrivalCoalescers.Key(Name, Parties, null, _options.LeaseDuration, _options.OnParticipantLost, grain.Silo, Named: true);
-            return ArrivalCoalescers.For(_factory, key, this).ArriveAsync(_options.Participant ?? grain.Name, timeout, cancellationToken);
+            return ArrivalCoalescers.For(_factory, key, this).ArriveAsync(ParticipantName.Of(_options.Participant, grain.Name), timeout, cancellationToken);
         }
 
         if (_factory is IClusterClient)

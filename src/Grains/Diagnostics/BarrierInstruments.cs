@@ -27,4 +27,27 @@ internal static class BarrierInstruments
 
     /// <summary>Arrivals released: a coalesced arrival counts once, so participants / arrivals is the coalescing ratio.</summary>
     public static readonly Counter<long> ReleasedArrivals = Meter.CreateCounter<long>("orleans-barrier.released-arrivals", "{arrival}", "Arrivals released by barrier grains (a coalesced arrival counts once).");
+
+    /// <summary>Counts the releases among one step's completions: at most one phase, its participants and its arrivals.</summary>
+    public static void CountReleases(IReadOnlyList<ArrivalCompletion> completions)
+    {
+        var participants = 0;
+        var arrivals = 0;
+        foreach (var completion in completions)
+        {
+            if (completion.Result.Kind == ArrivalOutcomeKind.Released)
+            {
+                participants += completion.Result.Units;
+                arrivals++;
+            }
+        }
+
+        if (arrivals > 0)
+        {
+            // One step releases at most one phase: a release empties the waiting set.
+            Releases.Add(1);
+            ReleasedParticipants.Add(participants);
+            ReleasedArrivals.Add(arrivals);
+        }
+    }
 }

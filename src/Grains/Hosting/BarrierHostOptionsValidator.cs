@@ -28,7 +28,7 @@ internal sealed class BarrierHostOptionsValidator : IValidateOptions<BarrierHost
             failures.Add($"{nameof(BarrierHostOptions.StorageName)} must name a grain storage provider.");
         }
 
-        if (options.DefaultLeaseDuration != Timeout.InfiniteTimeSpan && options.DefaultLeaseDuration < BarrierOptions.MinLeaseDuration)
+        if (!BarrierArguments.IsValidLease(options.DefaultLeaseDuration))
         {
             failures.Add($"{nameof(BarrierHostOptions.DefaultLeaseDuration)} must be at least {BarrierOptions.MinLeaseDuration}, or infinite; got {options.DefaultLeaseDuration}.");
         }

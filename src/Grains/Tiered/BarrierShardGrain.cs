@@ -130,22 +130,9 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     public async Task<ArrivalOutcome> WaitAsync(ArrivalRequest request)
     {
         BarrierInstruments.ShardWaitCalls.Add(1);
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.Timeout is { } timeout)
-        {
-            BarrierArguments.ThrowIfInvalidTimeout(timeout, nameof(request));
-        }
-
-        BarrierArguments.ThrowIfInvalidPoll(request.MaxPoll, nameof(request));
-        var lease = request.Lease ?? _options.DefaultLeaseDuration;
-        BarrierArguments.ThrowIfInvalidLease(lease, nameof(request));
-        BarrierArguments.ThrowIfInvalidParticipant(request.Participant, nameof(request));
-        BarrierArguments.ThrowIfInvalidPolicy(request.OnParticipantLost, nameof(request));
-        BarrierArguments.ThrowIfInvalidParties(request.Parties, nameof(request));
-        ThrowIfNotSingle(request);
-
-        // Named before any await: another call may note its own caller meanwhile.
-        var name = request.Participant ?? _callers.Current ?? "unknown";
+        // Validated and named before any await: another call may note its own caller meanwhile.
+        var terms = ArrivalAdmission.AtShard(request, _options, _callers.Current, nameof(request));
+        var name = terms.Participant;
         if (!_waiting.TryGetValue(request.Id, out var member))
         {
             if (Finished(request.Id) is { } finished)
@@ -174,7 +161,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
             // Another poll of the same arrival may have joined it while the recall was out, or the activation began to leave.
             if (!_waiting.TryGetValue(request.Id, out member))
             {
-                member = _deactivating ? throw Moving() : Join(request, name, lease == Timeout.InfiniteTimeSpan ? null : lease);
+                member = _deactivating ? throw Moving() : Join(request, terms);
             }
         }
 
@@ -241,22 +228,15 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         return outcome;
     }
 
-    private static void ThrowIfNotSingle(ArrivalRequest request)
-    {
-        if (request.Units > 1 || request.Members is not null || request.MemberIds is not null || request.Silo is not null || request.Shard is not null)
-        {
-            throw new ArgumentException(
-                "A barrier shard takes single participants' arrivals only (no units, members, member ids, silo or shard): it coalesces them itself.",
-                nameof(request));
-        }
-    }
-
     /// <summary>A new participant: joins the coalescer for its terms, and is answered from what its coalesced arrival gets.</summary>
-    private ShardMember Join(ArrivalRequest request, string name, TimeSpan? lease)
+    private ShardMember Join(ArrivalRequest request, ArrivalTerms terms)
     {
-        var key = new CoalescerKey(request.Parties, request.Lease, request.OnParticipantLost);
+        // Keyed by the lease it runs under (the silo's default filled in), so participants that asked for the default and
+        // those that named the same lease share one coalesced arrival, which carries that lease to the barrier.
+        var key = new CoalescerKey(request.Parties, terms.Lease, terms.OnLost);
+        var name = terms.Participant;
         _finished.RaiseLimit((int)Math.Min(2L * request.Parties, int.MaxValue));
-        var member = new ShardMember(request.Id, name, lease, request.OnParticipantLost);
+        var member = new ShardMember(request.Id, name, terms.Lease, terms.OnLost);
         _waiting.Add(request.Id, member);
         member.Arrival = CoalescerFor(key).Join(name, request.Timeout, request.Id);
         member.Outcome = OutcomeAsync(member);
@@ -275,7 +255,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         // barrier holds this silo's poll loops to the same lease as the participants.
         var template = new ArrivalRequest(default, key.Parties, null, null, null)
         {
-            Lease = key.Lease,
+            Lease = key.Lease ?? Timeout.InfiniteTimeSpan,
             OnParticipantLost = key.OnLost,
             Shard = this.GetPrimaryKeyString(),
             ShardEpoch = _epoch,
@@ -397,15 +377,6 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Barrier {Barrier}: participant {Participant} joined a shard")]
-    private partial void LogJoined(string barrier, string participant);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Barrier {Barrier}: participant {Participant} re-attached to its shard and got index {Index} of phase {Phase}, released by the shard's previous activation")]
-    private partial void LogRecalled(string barrier, string participant, int index, long phase);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Barrier {Barrier}: participant {Participant} stopped renewing its lease at its shard; policy {Policy}")]
-    private partial void LogLeaseLost(string barrier, string participant, ParticipantLossPolicy policy);
-
-    /// <summary>What the participants of one coalesced arrival share.</summary>
+    /// <summary>What the participants of one coalesced arrival share; a null lease is none.</summary>
     private readonly record struct CoalescerKey(int Parties, TimeSpan? Lease, ParticipantLossPolicy OnLost);
 }
