@@ -2,31 +2,9 @@ using Microsoft.Extensions.Logging;
 
 namespace Orleans.Barrier;
 
-/// <summary>What a barrier grain reports of its steps: log events and the release metrics.</summary>
+/// <summary>What a barrier grain reports of its steps: log events (the release metrics are in BarrierInstruments).</summary>
 internal sealed partial class BarrierGrain
 {
-    private static void CountReleases(IReadOnlyList<ArrivalCompletion> completions)
-    {
-        var participants = 0;
-        var arrivals = 0;
-        foreach (var completion in completions)
-        {
-            if (completion.Result.Kind == ArrivalOutcomeKind.Released)
-            {
-                participants += completion.Result.Units;
-                arrivals++;
-            }
-        }
-
-        if (arrivals > 0)
-        {
-            // One step releases at most one phase: a release empties the waiting set.
-            BarrierInstruments.Releases.Add(1);
-            BarrierInstruments.ReleasedParticipants.Add(participants);
-            BarrierInstruments.ReleasedArrivals.Add(arrivals);
-        }
-    }
-
     private void LogCompletions(IReadOnlyList<ArrivalCompletion> completions)
     {
         var first = completions[0].Result;
