@@ -91,7 +91,12 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         BarrierInstruments.WaitCalls.Add(1);
         ThrowIfFenced();
         var terms = ArrivalAdmission.AtBarrier(request, _options, _callers.Current, nameof(request));
-        var transition = GetOrCreateMachine(request.Parties).Arrive(request.Id, terms, _time.GetUtcNow(), mustBeKnown: request.Incarnation == _incarnation);
+        if (Meet(request.Parties, request.Incarnation) is not { } machine)
+        {
+            return new ArrivalOutcome(ArrivalOutcomeKind.Unmet, -1, _machine?.Phase ?? 0, null, _incarnation);
+        }
+
+        var transition = machine.Arrive(request.Id, terms, _time.GetUtcNow(), mustBeKnown: request.Incarnation == _incarnation);
 
         // Registered before the write below, so a release decided by another turn while this one waits for
         // storage finds the poll and wakes it.
@@ -118,7 +123,9 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         // WithdrawalRequest), and then it counts with the members that stay. Never held, so no poll is registered.
         var staying = request.Staying;
         var terms = ArrivalAdmission.AtBarrier(staying, _options, _callers.Current, nameof(request));
-        var transition = GetOrCreateMachine(staying.Parties).Arrive(staying.Id, terms, _time.GetUtcNow());
+        var machine = Meet(staying.Parties, staying.Incarnation)
+            ?? throw new ArgumentException("A withdrawal carries the party count: it may be the first the barrier hears of its arrival.", nameof(request));
+        var transition = machine.Arrive(staying.Id, terms, _time.GetUtcNow());
         return ToOutcome(await CommitAsync(transition));
     }
 
@@ -127,7 +134,12 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         ThrowIfFenced();
         ArgumentNullException.ThrowIfNull(request);
         BarrierArguments.ThrowIfInvalidLost(request.Lost, nameof(request));
-        var machine = GetOrCreateMachine(request.Parties);
+        if (_machine is not { } machine)
+        {
+            // Never used (or its state was lost): it holds no arrival to break for.
+            return ToOutcome(ArrivalResult.Unknown(0));
+        }
+
         return ToOutcome(await CommitAsync(machine.Lose(request.Id, request.Lost, _time.GetUtcNow())));
     }
 
@@ -137,14 +149,27 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         ArgumentNullException.ThrowIfNull(request);
         BarrierArguments.ThrowIfInvalidShard(
             request.Shard ?? throw new ArgumentException("A recall names the shard that asks.", nameof(request)), request.ShardEpoch, nameof(request));
-        var machine = GetOrCreateMachine(request.Parties);
+        if (_machine is not { } machine)
+        {
+            // Never used (or its state was lost): no release can have counted the member, and no epoch needs retiring.
+            return ToOutcome(ArrivalResult.Unknown(0));
+        }
+
         return ToOutcome(await CommitAsync(machine.Recall(request.Member, request.Shard, request.ShardEpoch, _time.GetUtcNow())));
     }
 
-    public async Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, int parties)
+    public async Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, int? parties)
     {
         ThrowIfFenced();
-        var transition = GetOrCreateMachine(parties).Cancel(arrival, _time.GetUtcNow());
+
+        // With the count, the cancellation may have overtaken its arrival, so even a new barrier remembers it; without,
+        // a barrier that was never used holds nothing the arrival could have been counted in.
+        if ((parties is { } declared ? GetOrCreateMachine(declared) : _machine) is not { } machine)
+        {
+            return ToOutcome(ArrivalResult.Cancelled(0));
+        }
+
+        var transition = machine.Cancel(arrival, _time.GetUtcNow());
         return ToOutcome(await CommitAsync(transition));
     }
 
@@ -201,13 +226,23 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
             _machine = new BarrierStateMachine(Name, parties, _options.ResultRetention);
             LogCreated(Name, parties);
         }
-        else if (_machine.Parties != parties)
+        else
         {
-            throw new InvalidOperationException(BarrierArguments.PartyMismatch(Name, _machine.Parties, parties));
+            _machine.Definition.Meet(Name, parties);
         }
 
         return _machine;
     }
+
+    /// <summary>
+    /// Where an arrival meets the barrier: with the count its participant declared, checked against the definition (or
+    /// creating the barrier with it); without, only at the activation that took the arrival before, which checked it then.
+    /// Null if neither: the sender goes again with the count.
+    /// </summary>
+    private BarrierStateMachine? Meet(int? parties, Guid? incarnation)
+        => parties is { } declared ? GetOrCreateMachine(declared)
+            : incarnation == _incarnation ? _machine
+            : null;
 
     private BarrierStateMachine GetExistingMachine(int? parties, string operation)
         => parties is { } p

@@ -58,11 +58,10 @@ public sealed class GrainInterfaceAbuseTests(BarrierClusterFixture fixture)
         { "null withdrawal", typeof(ArgumentNullException), "request" },
         { "loss naming nobody", typeof(ArgumentException), "at least one" },
         { "loss naming a blank participant", typeof(ArgumentException), "participant name" },
-        { "loss with zero parties", typeof(ArgumentOutOfRangeException), "at least 1 party" },
+        { "withdrawal without the party count", typeof(ArgumentException), "carries the party count" },
         { "null loss", typeof(ArgumentNullException), "request" },
         { "recall without a shard", typeof(ArgumentException), "names the shard" },
         { "recall with a negative epoch", typeof(ArgumentException), "epoch of 0 or more" },
-        { "recall with zero parties", typeof(ArgumentOutOfRangeException), "at least 1 party" },
         { "null recall", typeof(ArgumentNullException), "request" },
     };
 
@@ -85,7 +84,7 @@ public sealed class GrainInterfaceAbuseTests(BarrierClusterFixture fixture)
         var (name, grain, waiting) = await StartBarrierWithOneWaiterAsync();
 
         // A recall carries no arrival terms (no lease, poll or participant) and is not checked as if it had them.
-        var recalled = await grain.RecallAsync(new RecallRequest(ArrivalId.New(), 3, $"0/{name}", 1)).Bounded();
+        var recalled = await grain.RecallAsync(new RecallRequest(ArrivalId.New(), $"0/{name}", 1)).Bounded();
 
         Assert.Equal(ArrivalOutcomeKind.Unknown, recalled.Kind);
         await AssertUnharmedAsync(name, waiting);
@@ -96,7 +95,7 @@ public sealed class GrainInterfaceAbuseTests(BarrierClusterFixture fixture)
     {
         var (name, grain, waiting) = await StartBarrierWithOneWaiterAsync();
 
-        var lost = await grain.LoseAsync(new LossRequest(ArrivalId.New(), 3, ["p1"])).Bounded();
+        var lost = await grain.LoseAsync(new LossRequest(ArrivalId.New(), ["p1"])).Bounded();
 
         Assert.Equal(ArrivalOutcomeKind.Unknown, lost.Kind);
         await AssertUnharmedAsync(name, waiting);
@@ -230,13 +229,12 @@ public sealed class GrainInterfaceAbuseTests(BarrierClusterFixture fixture)
             "withdrawal of more units than parties" => grain.WithdrawAsync(new WithdrawalRequest(arrival with { Units = 4 })),
             "withdrawal with a blank participant" => grain.WithdrawAsync(new WithdrawalRequest(arrival with { Participant = " " })),
             "null withdrawal" => grain.WithdrawAsync(null!),
-            "loss naming nobody" => grain.LoseAsync(new LossRequest(arrival.Id, 3, [])),
-            "loss naming a blank participant" => grain.LoseAsync(new LossRequest(arrival.Id, 3, ["  "])),
-            "loss with zero parties" => grain.LoseAsync(new LossRequest(arrival.Id, 0, ["p1"])),
+            "loss naming nobody" => grain.LoseAsync(new LossRequest(arrival.Id, [])),
+            "loss naming a blank participant" => grain.LoseAsync(new LossRequest(arrival.Id, ["  "])),
+            "withdrawal without the party count" => grain.WithdrawAsync(new WithdrawalRequest(arrival with { Parties = null })),
             "null loss" => grain.LoseAsync(null!),
-            "recall without a shard" => grain.RecallAsync(new RecallRequest(arrival.Id, 3, null!, 1)),
-            "recall with a negative epoch" => grain.RecallAsync(new RecallRequest(arrival.Id, 3, "0/b", -1)),
-            "recall with zero parties" => grain.RecallAsync(new RecallRequest(arrival.Id, 0, "0/b", 1)),
+            "recall without a shard" => grain.RecallAsync(new RecallRequest(arrival.Id, null!, 1)),
+            "recall with a negative epoch" => grain.RecallAsync(new RecallRequest(arrival.Id, "0/b", -1)),
             "null recall" => grain.RecallAsync(null!),
             _ => throw new ArgumentOutOfRangeException(nameof(bad), bad, "No such bad request."),
         };

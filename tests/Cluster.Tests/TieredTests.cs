@@ -120,7 +120,8 @@ public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper
         var request = new ArrivalRequest(arrival, 2, null, TimeSpan.FromMilliseconds(100), null);
 
         var first = await shard.WaitAsync(request).Bounded();
-        var again = await shard.WaitAsync(request with { Incarnation = first.Incarnation }).Bounded();
+        var again = await shard.WaitAsync(request with { Parties = null, Incarnation = first.Incarnation }).Bounded();
+        var unmet = await shard.WaitAsync(request with { Id = ArrivalId.New(), Parties = null, Incarnation = Guid.NewGuid() }).Bounded();
         var root = _client.GetBarrier(name, 2);
         await root.WaitForWaitingAsync(1);
         var last = await root.WaitAsync().Bounded();
@@ -129,6 +130,9 @@ public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper
 
         Assert.Equal(ArrivalOutcomeKind.Pending, first.Kind);
         Assert.Equal(ArrivalOutcomeKind.Pending, again.Kind);
+
+        // A re-issue without its count to an activation that never took it goes again with the count; it joins nothing.
+        Assert.Equal(ArrivalOutcomeKind.Unmet, unmet.Kind);
         Assert.Equal(1, last);
         Assert.Equal(ArrivalOutcomeKind.Released, late.Kind);
         Assert.Equal(0, late.Index);

@@ -102,6 +102,10 @@ internal sealed class ArrivalPoller
         var reattachWindow = _callerResponseTimeout is { } rt ? rt * 2 : DefaultReattachWindow;
         Guid? incarnation = null;
 
+        // The party count travels until an activation has taken the arrival (and checked it); re-issues to that
+        // activation leave it out, and one that reaches another activation is answered Unmet and goes again with it.
+        var parties = first.Parties;
+
         // Counted from the barrier's last answer, not from the first failure: a poll to a silo that just died
         // can itself hang for a whole response timeout before it fails.
         var lastHeard = _time.GetTimestamp();
@@ -113,7 +117,7 @@ internal sealed class ArrivalPoller
             // A re-attached arrival (new incarnation) should not get its full timeout again.
             var remaining = timeout is { } t ? Max(t - _time.GetElapsedTime(started), TimeSpan.Zero) : (TimeSpan?)null;
             var hold = _hostWatch is not null && host is null && maxPoll is { } longest ? Min(longest, FirstPollHold) : maxPoll;
-            var request = first with { Timeout = remaining, MaxPoll = hold, Incarnation = incarnation, Reissued = reissued };
+            var request = first with { Parties = parties, Timeout = remaining, MaxPoll = hold, Incarnation = incarnation, Reissued = reissued };
             reissued = true;
             request = reissue?.Invoke(request) ?? request;
 
@@ -144,7 +148,7 @@ internal sealed class ArrivalPoller
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return finish(this, await CancelAsync(first.Id, cancellationToken), first.Id, cancellationToken);
+                return finish(this, await CancelAsync(first.Id, parties, cancellationToken), first.Id, cancellationToken);
             }
             catch (Exception exception) when (IsTransient(exception))
             {
@@ -177,12 +181,21 @@ internal sealed class ArrivalPoller
             }
 
             lastHeard = _time.GetTimestamp();
+            if (outcome.Kind == ArrivalOutcomeKind.Unmet)
+            {
+                // A new activation, which never checked the count: go again with it, keeping the old incarnation so the
+                // arrival re-attaches there rather than passing for one it answered and forgot.
+                parties = Parties;
+                continue;
+            }
+
             if (outcome.Kind != ArrivalOutcomeKind.Pending)
             {
                 return finish(this, outcome, first.Id, cancellationToken);
             }
 
             incarnation = outcome.Incarnation;
+            parties = null;
             host = outcome.Host;
         }
     }
@@ -200,7 +213,7 @@ internal sealed class ArrivalPoller
     /// break that names them, or the final outcome that came first. One attempt; a failure is the caller's to handle.
     /// </summary>
     public Task<ArrivalOutcome> LoseAsync(ArrivalId arrival, IReadOnlyList<string> lost)
-        => _grain.LoseAsync(new LossRequest(arrival, Parties, lost));
+        => _grain.LoseAsync(new LossRequest(arrival, lost));
 
     /// <summary>Turns a final outcome into the index a participant gets, or the exception it sees.</summary>
     /// <param name="outcome">The final outcome of the participant's arrival.</param>
@@ -218,7 +231,10 @@ internal sealed class ArrivalPoller
             $"Barrier '{Name}' no longer knows arrival {arrival}: its outcome expired before this participant asked again."),
     };
 
-    private async Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, CancellationToken cancellationToken)
+    /// <param name="arrival">The arrival to withdraw.</param>
+    /// <param name="parties">The party count while no activation has taken the arrival yet (the cancellation may overtake it), else null.</param>
+    /// <param name="cancellationToken">The participant's token, carried by the cancellation it ends in.</param>
+    private async Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, int? parties, CancellationToken cancellationToken)
     {
         // The grain's turn decides whether the release or the cancellation came first; whatever it says is final.
         // A cancellation that fails in transit is retried like a poll: the arrival may have re-attached to a new
@@ -229,7 +245,7 @@ internal sealed class ArrivalPoller
         {
             try
             {
-                return await (_shard is { } shard ? shard.CancelAsync(arrival, Parties) : _grain.CancelAsync(arrival, Parties));
+                return await (_shard is { } shard ? shard.CancelAsync(arrival, parties) : _grain.CancelAsync(arrival, parties));
             }
             catch (Exception exception) when (IsTransient(exception))
             {

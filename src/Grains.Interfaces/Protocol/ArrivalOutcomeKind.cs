@@ -22,4 +22,11 @@ internal enum ArrivalOutcomeKind
 
     /// <summary>The arrival's lease ran out under <see cref="ParticipantLossPolicy.Evict"/>: it was removed as if cancelled.</summary>
     Evicted,
+
+    /// <summary>
+    /// The request left out the party count (<see cref="ArrivalRequest.Parties"/>), but the activation that answers did not
+    /// take the arrival's earlier attempts, so nothing has checked the count against the barrier's: the sender goes again
+    /// with it. Never final.
+    /// </summary>
+    Unmet,
 }

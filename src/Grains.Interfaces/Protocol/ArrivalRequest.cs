@@ -7,7 +7,12 @@ namespace Orleans.Barrier;
 /// </summary>
 /// <remarks>Ids 9, 12 and 16 were the Withdrawal, Lost and Recall flags before those operations got their own requests; they stay retired, so an old sender's flag can never be read as something else.</remarks>
 /// <param name="Id">The arrival's id; the same for every re-issue of one <c>WaitAsync</c>.</param>
-/// <param name="Parties">The party count the participant expects; a mismatch fails the call.</param>
+/// <param name="Parties">
+/// The party count the participant declared, for the barrier to check where the arrival meets it (a mismatch fails the
+/// call); <see langword="null"/> on a re-issue to the incarnation that already took the arrival, which checked it then.
+/// Only the barrier's definition holds the count: a request without it that reaches another incarnation is answered
+/// <see cref="ArrivalOutcomeKind.Unmet"/>, and the sender goes again with it.
+/// </param>
 /// <param name="Timeout">
 /// How long after it is first seen this arrival may wait before the barrier breaks with
 /// <see cref="BrokenBarrierReason.Timeout"/>; <see langword="null"/> waits without a limit.
@@ -25,7 +30,7 @@ namespace Orleans.Barrier;
 [Alias("Orleans.Barrier.ArrivalRequest")]
 internal sealed record ArrivalRequest(
     [property: Id(0)] ArrivalId Id,
-    [property: Id(1)] int Parties,
+    [property: Id(1)] int? Parties,
     [property: Id(2)] TimeSpan? Timeout,
     [property: Id(3)] TimeSpan? MaxPoll,
     [property: Id(4)] Guid? Incarnation)

@@ -36,8 +36,13 @@ internal interface IBarrierGrain : IGrainWithStringKey
     /// Removes the arrival if it is still waiting. If a release or a break got there first, returns that outcome
     /// instead, so a participant never loses an index the barrier already gave it.
     /// </summary>
+    /// <param name="arrival">The arrival to remove.</param>
+    /// <param name="parties">
+    /// The party count the participant declared while no answer to the arrival has come back (the cancellation may have
+    /// overtaken it, and is then remembered so that it never counts), else <see langword="null"/>.
+    /// </param>
     [Alias("Cancel")]
-    Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, int parties);
+    Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, int? parties);
 
     /// <summary>Returns the barrier to an empty, filling state; current waiters fail with <see cref="BrokenBarrierReason.Reset"/>.</summary>
     /// <param name="parties">The party count the caller expects, or <see langword="null"/> to accept the barrier's own (the barrier must then exist).</param>

@@ -13,7 +13,7 @@ internal interface IBarrierShardGrain : IGrainWithStringKey
     [Alias("Wait")]
     Task<ArrivalOutcome> WaitAsync(ArrivalRequest request);
 
-    /// <summary>As <see cref="IBarrierGrain.CancelAsync(ArrivalId, int)"/>: the participant leaves exactly, unless a release or break came first.</summary>
+    /// <summary>As <see cref="IBarrierGrain.CancelAsync(ArrivalId, int?)"/>: the participant leaves exactly, unless a release or break came first.</summary>
     [Alias("Cancel")]
-    Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, int parties);
+    Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, int? parties);
 }

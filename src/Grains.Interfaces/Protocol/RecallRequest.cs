@@ -6,14 +6,13 @@ namespace Orleans.Barrier;
 /// the shard, so no arrival of a dead activation can be released after the answer, then answers at once: the member's
 /// remembered result, or <see cref="ArrivalOutcomeKind.Unknown"/> (it was not released; it joins the new activation).
 /// </summary>
+/// <remarks>Id 1 was the party count, which the barrier holds in its definition since; it stays retired.</remarks>
 /// <param name="Member">The member's own arrival id.</param>
-/// <param name="Parties">The party count the shard expects; a mismatch fails the call.</param>
 /// <param name="Shard">The asking shard's grain key.</param>
 /// <param name="ShardEpoch">The asking activation's epoch (0 or more).</param>
 [GenerateSerializer, Immutable]
 [Alias("Orleans.Barrier.RecallRequest")]
 internal sealed record RecallRequest(
     [property: Id(0)] ArrivalId Member,
-    [property: Id(1)] int Parties,
     [property: Id(2)] string Shard,
     [property: Id(3)] long ShardEpoch);

@@ -16,7 +16,9 @@ internal static class ArrivalAdmission
     public static ArrivalTerms AtBarrier(ArrivalRequest request, BarrierHostOptions options, string? caller, string paramName)
     {
         var lease = AdmitCommon(request, options, paramName);
-        BarrierArguments.ThrowIfInvalidUnits(request.Units, request.Parties, paramName);
+
+        // Against the count it declared, when it carries one; the barrier's own definition checks it again either way.
+        BarrierArguments.ThrowIfInvalidUnits(request.Units, request.Parties ?? int.MaxValue, paramName);
         BarrierArguments.ThrowIfInvalidMembers(request.Members, request.Units, paramName);
         BarrierArguments.ThrowIfInvalidSilo(request.Silo, paramName);
         BarrierArguments.ThrowIfInvalidShard(request.Shard, request.ShardEpoch, paramName);
@@ -66,7 +68,11 @@ internal static class ArrivalAdmission
         var lease = LeaseOf(request.Lease, options, paramName);
         BarrierArguments.ThrowIfInvalidParticipant(request.Participant, paramName);
         BarrierArguments.ThrowIfInvalidPolicy(request.OnParticipantLost, paramName);
-        BarrierArguments.ThrowIfInvalidParties(request.Parties, paramName);
+        if (request.Parties is { } parties)
+        {
+            BarrierArguments.ThrowIfInvalidParties(parties, paramName);
+        }
+
         return lease;
     }
 

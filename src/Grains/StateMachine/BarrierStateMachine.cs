@@ -32,10 +32,9 @@ internal sealed class BarrierStateMachine
     public BarrierStateMachine(string name, int parties, TimeSpan resultRetention)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentOutOfRangeException.ThrowIfLessThan(parties, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(resultRetention, TimeSpan.Zero);
         Name = name;
-        Parties = parties;
+        Definition = new BarrierDefinition(parties);
 
         // A re-issued poll only needs recent results: always the whole latest release, since this is at least twice the party count.
         _ledger = new ArrivalLedger(resultRetention, Math.Max(2 * parties, MinRemembered));
@@ -49,8 +48,11 @@ internal sealed class BarrierStateMachine
     /// <summary>The barrier's name.</summary>
     public string Name { get; }
 
+    /// <summary>What the barrier is: its party count, held here once.</summary>
+    public BarrierDefinition Definition { get; }
+
     /// <summary>Arrivals per release.</summary>
-    public int Parties { get; }
+    public int Parties => Definition.Parties;
 
     /// <summary>Filling or broken, between calls.</summary>
     public BarrierState State { get; private set; } = BarrierState.Filling;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -151,6 +152,12 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
                 throw Moving();
             }
 
+            if (request.Parties is null)
+            {
+                // A re-issue without the count, to an activation that never took the arrival: it goes again with it.
+                return _pending with { Kind = ArrivalOutcomeKind.Unmet };
+            }
+
             // A re-issue this activation does not know may come from an earlier one, even without its incarnation (the
             // earlier one died before it answered at all).
             if ((request.Incarnation is not null || request.Reissued) && await RecallAsync(request, name) is { } recalled)
@@ -175,9 +182,14 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         return await held.Task;
     }
 
-    public async Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, int parties)
+    public async Task<ArrivalOutcome> CancelAsync(ArrivalId arrival, int? parties)
     {
-        BarrierArguments.ThrowIfInvalidParties(parties, nameof(parties));
+        // A shard counts nobody, so it has no count to check: the barrier checks it when the arrival reaches it.
+        if (parties is { } declared)
+        {
+            BarrierArguments.ThrowIfInvalidParties(declared, nameof(parties));
+        }
+
         if (_waiting.TryGetValue(arrival, out var member))
         {
             // The barrier's turn decides whether the withdrawal or a release came first; the outcome says which.
@@ -205,7 +217,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     /// </summary>
     private async Task<ArrivalOutcome?> RecallAsync(ArrivalRequest request, string name)
     {
-        var ask = new RecallRequest(request.Id, request.Parties, this.GetPrimaryKeyString(), _epoch);
+        var ask = new RecallRequest(request.Id, this.GetPrimaryKeyString(), _epoch);
         var recalled = await GrainFactory.GetGrain<IBarrierGrain>(Barrier).RecallAsync(ask);
         if (_waiting.ContainsKey(request.Id))
         {
@@ -233,9 +245,10 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     {
         // Keyed by the lease it runs under (the silo's default filled in), so participants that asked for the default and
         // those that named the same lease share one coalesced arrival, which carries that lease to the barrier.
-        var key = new CoalescerKey(request.Parties, terms.Lease, terms.OnLost);
+        var parties = request.Parties ?? throw new UnreachableException("An arrival joins only with the count it declared.");
+        var key = new CoalescerKey(parties, terms.Lease, terms.OnLost);
         var name = terms.Participant;
-        _finished.RaiseLimit((int)Math.Min(2L * request.Parties, int.MaxValue));
+        _finished.RaiseLimit((int)Math.Min(2L * parties, int.MaxValue));
         var member = new ShardMember(request.Id, name, terms.Lease, terms.OnLost);
         _waiting.Add(request.Id, member);
         member.Arrival = CoalescerFor(key).Join(name, request.Timeout, request.Id);
