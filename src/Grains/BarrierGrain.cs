@@ -23,8 +23,6 @@ namespace Orleans.Barrier;
 [GrainType("barrier")]
 internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrainCallFilter
 {
-    // A new activation is a new incarnation: a poll that was answered by an earlier one re-attaches here.
-    private readonly Guid _incarnation = Guid.NewGuid();
     // A poll may be answered "pending" this much before its time, so one timer tick ends a batch of them.
     private static readonly TimeSpan PollExpirySlack = TimeSpan.FromMilliseconds(200);
     private readonly HeldPolls<ArrivalResult> _polls = new();
@@ -62,6 +60,10 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     // The key is parsed out of the grain id on each call otherwise; every poll asks for it.
     private string Name => _name ??= this.GetPrimaryKeyString();
 
+    // A new activation is a new incarnation, the epoch it claimed: a poll answered by an earlier one re-attaches here.
+    // 0 until a never-stored barrier's first write, which comes before any answer that took an arrival.
+    private long Incarnation => _writer.Epoch;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var storage = ServiceProvider.GetKeyedService<IGrainStorage>(_options.StorageName)
@@ -93,10 +95,10 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         var terms = ArrivalAdmission.AtBarrier(request, _options, _callers.Current, nameof(request));
         if (Meet(request.Parties, request.Incarnation) is not { } machine)
         {
-            return new ArrivalOutcome(ArrivalOutcomeKind.Unmet, -1, _machine?.Phase ?? 0, null, _incarnation);
+            return new ArrivalOutcome(ArrivalOutcomeKind.Unmet, -1, _machine?.Phase ?? 0, null, Incarnation);
         }
 
-        var transition = machine.Arrive(request.Id, terms, _time.GetUtcNow(), mustBeKnown: request.Incarnation == _incarnation);
+        var transition = machine.Arrive(request.Id, terms, _time.GetUtcNow(), mustBeKnown: TookBefore(request.Incarnation));
 
         // Registered before the write below, so a release decided by another turn while this one waits for
         // storage finds the poll and wakes it.
@@ -239,10 +241,13 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
     /// creating the barrier with it); without, only at the activation that took the arrival before, which checked it then.
     /// Null if neither: the sender goes again with the count.
     /// </summary>
-    private BarrierStateMachine? Meet(int? parties, Guid? incarnation)
+    private BarrierStateMachine? Meet(int? parties, long? incarnation)
         => parties is { } declared ? GetOrCreateMachine(declared)
-            : incarnation == _incarnation ? _machine
+            : TookBefore(incarnation) ? _machine
             : null;
+
+    /// <summary>Whether this activation answered an earlier attempt of the request's arrival (an activation at epoch 0 took none).</summary>
+    private bool TookBefore(long? incarnation) => incarnation is { } epoch && epoch != 0 && epoch == Incarnation;
 
     private BarrierStateMachine GetExistingMachine(int? parties, string operation)
         => parties is { } p
@@ -371,7 +376,7 @@ internal sealed partial class BarrierGrain : Grain, IBarrierGrain, IIncomingGrai
         }
     }
 
-    private ArrivalOutcome ToOutcome(ArrivalResult result) => new(result.Kind, result.Index, result.Phase, result.Reason, _incarnation)
+    private ArrivalOutcome ToOutcome(ArrivalResult result) => new(result.Kind, result.Index, result.Phase, result.Reason, Incarnation)
     {
         LostParticipants = result.Lost,
         Units = result.Units,

@@ -72,7 +72,7 @@ public sealed class ClaimTests(BarrierClusterFixture fixture)
         var other = new BarrierStateMachine(name, 3, TimeSpan.FromMinutes(1));
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => late.PersistAsync(other.Version, other.Snapshot));
-        Assert.Equal(1, early.Epoch);
+        Assert.True(early.Epoch > 0, $"The first write claims an epoch; got {early.Epoch}.");
     }
 
     [Fact]

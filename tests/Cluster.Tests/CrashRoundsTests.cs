@@ -404,7 +404,7 @@ public abstract class CrashRoundsTests(ITestOutputHelper output, BarrierShape sh
     }
 
     private static string Describe(ArrivalOutcome outcome)
-        => $"{outcome.Kind} index {outcome.Index} phase {outcome.Phase} by incarnation {outcome.Incarnation.ToString("N")[..8]}";
+        => $"{outcome.Kind} index {outcome.Index} phase {outcome.Phase} by incarnation {outcome.Incarnation}";
 
     private static int? ReadSetting(string name)
         => int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : null;

@@ -302,7 +302,7 @@ public abstract class DurabilityTests(BarrierClusterFixture fixture, ITestOutput
     /// Collects every idle activation in the cluster, the barrier's among them, and returns the incarnation the
     /// barrier had. Compare it with a later <see cref="ProbeIncarnationAsync"/> to prove a new activation answered.
     /// </summary>
-    private static async Task<Guid> CollectAsync(IClusterClient client, string name, int parties)
+    private static async Task<long> CollectAsync(IClusterClient client, string name, int parties)
     {
         var incarnation = await ProbeIncarnationAsync(client, name, parties);
         await client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero).Bounded();
@@ -314,7 +314,7 @@ public abstract class DurabilityTests(BarrierClusterFixture fixture, ITestOutput
     /// heard of: that leaves the barrier as it was. It creates the barrier with <paramref name="parties"/> if it
     /// does not exist, so a test checks the party count before it probes.
     /// </summary>
-    private static async Task<Guid> ProbeIncarnationAsync(IGrainFactory factory, string name, int parties)
+    private static async Task<long> ProbeIncarnationAsync(IGrainFactory factory, string name, int parties)
         => (await factory.GetGrain<IBarrierGrain>(name).CancelAsync(ArrivalId.New(), parties).Bounded()).Incarnation;
 
     private static async Task StopAsync(TestCluster cluster)

@@ -121,7 +121,7 @@ public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper
 
         var first = await shard.WaitAsync(request).Bounded();
         var again = await shard.WaitAsync(request with { Parties = null, Incarnation = first.Incarnation }).Bounded();
-        var unmet = await shard.WaitAsync(request with { Id = ArrivalId.New(), Parties = null, Incarnation = Guid.NewGuid() }).Bounded();
+        var unmet = await shard.WaitAsync(request with { Id = ArrivalId.New(), Parties = null, Incarnation = long.MaxValue }).Bounded();
         var root = _client.GetBarrier(name, 2);
         await root.WaitForWaitingAsync(1);
         var last = await root.WaitAsync().Bounded();
@@ -186,8 +186,8 @@ public sealed class TieredTests(BarrierClusterFixture fixture, ITestOutputHelper
         // Both re-attach to the shard's next activation, carrying the dead one's incarnation.
         var shard = _client.GetGrain<IBarrierShardGrain>(shardKey);
         var reattachedAt = DateTimeOffset.UtcNow;
-        var p1 = await shard.WaitAsync(new ArrivalRequest(new ArrivalId(releasedMember), 3, null, shortPoll, Guid.NewGuid()) { Participant = "p1" }).Bounded();
-        var p3 = await shard.WaitAsync(new ArrivalRequest(new ArrivalId(waitingMember), 3, null, shortPoll, Guid.NewGuid()) { Participant = "p3" }).Bounded();
+        var p1 = await shard.WaitAsync(new ArrivalRequest(new ArrivalId(releasedMember), 3, null, shortPoll, long.MaxValue) { Participant = "p1" }).Bounded();
+        var p3 = await shard.WaitAsync(new ArrivalRequest(new ArrivalId(waitingMember), 3, null, shortPoll, long.MaxValue) { Participant = "p3" }).Bounded();
 
         // p1 gets the index its release gave it; p3 waits once, its dead arrival evicted by the new activation.
         Assert.Equal(ArrivalOutcomeKind.Released, p1.Kind);

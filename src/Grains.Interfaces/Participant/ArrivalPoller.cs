@@ -100,7 +100,7 @@ internal sealed class ArrivalPoller
         var started = _time.GetTimestamp();
         var maxPoll = _callerResponseTimeout is { } responseTimeout ? Max(responseTimeout / 2, MinPoll) : (TimeSpan?)null;
         var reattachWindow = _callerResponseTimeout is { } rt ? rt * 2 : DefaultReattachWindow;
-        Guid? incarnation = null;
+        long? incarnation = null;
 
         // The party count travels until an activation has taken the arrival (and checked it); re-issues to that
         // activation leave it out, and one that reaches another activation is answered Unmet and goes again with it.

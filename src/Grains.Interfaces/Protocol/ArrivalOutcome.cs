@@ -5,7 +5,10 @@ namespace Orleans.Barrier;
 /// <param name="Index">The release index when <see cref="Kind"/> is <see cref="ArrivalOutcomeKind.Released"/>; otherwise -1.</param>
 /// <param name="Phase">The barrier's phase: for a release, the phase number the release completed (1 for the first release).</param>
 /// <param name="Reason">Why the barrier broke when <see cref="Kind"/> is <see cref="ArrivalOutcomeKind.Broken"/>.</param>
-/// <param name="Incarnation">The barrier incarnation that answered; the handle sends it back with the next re-issue.</param>
+/// <param name="Incarnation">
+/// The incarnation that answered: the epoch its activation claimed in storage (0 from an activation of a barrier never
+/// stored, which took no arrival). The handle sends it back with the next re-issue.
+/// </param>
 [GenerateSerializer, Immutable]
 [Alias("Orleans.Barrier.ArrivalOutcome")]
 internal sealed record ArrivalOutcome(
@@ -13,7 +16,7 @@ internal sealed record ArrivalOutcome(
     [property: Id(1)] int Index,
     [property: Id(2)] long Phase,
     [property: Id(3)] BrokenBarrierReason? Reason,
-    [property: Id(4)] Guid Incarnation)
+    [property: Id(4)] long Incarnation)
 {
     /// <summary>The participants whose lost leases broke the barrier, when <see cref="Reason"/> is <see cref="BrokenBarrierReason.ParticipantLost"/>.</summary>
     [Id(5)]

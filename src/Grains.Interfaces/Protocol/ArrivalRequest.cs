@@ -22,8 +22,8 @@ namespace Orleans.Barrier;
 /// handle picks it below its own response timeout. <see langword="null"/> lets the grain choose.
 /// </param>
 /// <param name="Incarnation">
-/// The barrier incarnation that answered this arrival's previous attempt, or <see langword="null"/> on the
-/// first attempt. A re-issue whose arrival is unknown to the same incarnation has already been answered and
+/// The barrier incarnation (the epoch its activation claimed in storage) that answered this arrival's previous
+/// attempt, or <see langword="null"/> on the first attempt. A re-issue whose arrival is unknown to the same incarnation has already been answered and
 /// forgotten; one that reaches a new incarnation (the previous one was lost with its silo) re-attaches.
 /// </param>
 [GenerateSerializer, Immutable]
@@ -33,7 +33,7 @@ internal sealed record ArrivalRequest(
     [property: Id(1)] int? Parties,
     [property: Id(2)] TimeSpan? Timeout,
     [property: Id(3)] TimeSpan? MaxPoll,
-    [property: Id(4)] Guid? Incarnation)
+    [property: Id(4)] long? Incarnation)
 {
     /// <summary>The participant's name (<see cref="BarrierOptions.Participant"/>); <see langword="null"/> lets the barrier name it by the caller's id.</summary>
     [Id(5)]

@@ -51,7 +51,7 @@ internal sealed class BarrierStateWriter(IGrainStorage storage, GrainId grainId)
             }
 
             var claimed = _state.State;
-            claimed.Epoch++;
+            claimed.Epoch = ActivationEpoch.After(claimed.Epoch);
             try
             {
                 await storage.WriteStateAsync(StateName, grainId, _state);
@@ -98,7 +98,7 @@ internal sealed class BarrierStateWriter(IGrainStorage storage, GrainId grainId)
         var snapshot = takeSnapshot();
 
         // The first write of a new barrier is its first claim.
-        var epoch = Math.Max(Epoch, 1);
+        var epoch = Epoch > 0 ? Epoch : ActivationEpoch.After(0);
         _state.State = StoredBarrier.From(snapshot, epoch);
         await storage.WriteStateAsync(StateName, grainId, _state);
         Epoch = epoch;

@@ -40,10 +40,12 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     // A poll may be answered "pending" this much before its time, so one timer tick ends a batch of them.
     private static readonly TimeSpan PollExpirySlack = TimeSpan.FromMilliseconds(200);
 
-    private readonly Guid _incarnation = Guid.NewGuid();
     private readonly Dictionary<ArrivalId, ShardMember> _waiting = [];
     private readonly HeldPolls<ArrivalOutcome> _polls = new();
-    private readonly ArrivalOutcome _pending;
+    private readonly SiloAddress _silo;
+
+    // The pending answer, naming this activation's epoch and silo; every answer is made from it.
+    private ArrivalOutcome _pending = null!;
     private readonly ConcurrentDictionary<CoalescerKey, ArrivalCoalescer> _coalescers = new();
     private readonly DeadlineQueue<ScheduledDeadline> _leases;
     private readonly BarrierHostOptions _options;
@@ -60,7 +62,8 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
     private string? _barrier;
     private bool _deactivating;
 
-    // This activation's epoch, one above the previous activation's (stored), sent with every arrival at the barrier.
+    // This activation's epoch, one above the previous activation's (stored), sent with every arrival at the barrier; it is
+    // also the incarnation its answers name.
     private long _epoch;
 
     public BarrierShardGrain(
@@ -76,7 +79,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         _defaultPoll = _options.DefaultPollInterval ?? messaging.Value.ResponseTimeout / 2;
         _leases = new(IsCurrentLease);
         _finished = new RememberedResults<Task<ArrivalOutcome>>(_options.ResultRetention, BarrierStateMachine.MinRemembered);
-        _pending = new ArrivalOutcome(ArrivalOutcomeKind.Pending, -1, 0, null, _incarnation) { Host = silo.SiloAddress };
+        _silo = silo.SiloAddress;
         _timer = new EarliestDueTimer(this, OnTimer, time);
     }
 
@@ -91,9 +94,10 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         var state = new GrainState<StoredShard>();
         await storage.ReadStateAsync("barrier-shard", this.GetGrainId(), state);
         state.State ??= new StoredShard();
-        state.State.Epoch++;
+        state.State.Epoch = ActivationEpoch.After(state.State.Epoch);
         await storage.WriteStateAsync("barrier-shard", this.GetGrainId(), state);
         _epoch = state.State.Epoch;
+        _pending = new ArrivalOutcome(ArrivalOutcomeKind.Pending, -1, 0, null, _epoch) { Host = _silo };
     }
 
     /// <summary>
@@ -141,7 +145,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
                 return await finished;
             }
 
-            if (request.Incarnation == _incarnation)
+            if (request.Incarnation == _epoch)
             {
                 // Answered by this activation before, and forgotten since.
                 return _pending with { Kind = ArrivalOutcomeKind.Unknown };
@@ -204,7 +208,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
 
         // A cancellation can overtake its own arrival on the wire: remembering it as cancelled keeps the late arrival
         // from joining as a ghost.
-        var cancelled = new ArrivalOutcome(ArrivalOutcomeKind.Cancelled, -1, 0, null, _incarnation);
+        var cancelled = new ArrivalOutcome(ArrivalOutcomeKind.Cancelled, -1, 0, null, _epoch);
         Remember(arrival, Task.FromResult(cancelled));
         return cancelled;
     }
@@ -290,18 +294,18 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
         try
         {
             var released = await member.Arrival.Task;
-            final = Task.FromResult(new ArrivalOutcome(ArrivalOutcomeKind.Released, released, 0, null, _incarnation) { Units = 1, Offered = 1 });
+            final = Task.FromResult(new ArrivalOutcome(ArrivalOutcomeKind.Released, released, 0, null, _epoch) { Units = 1, Offered = 1 });
         }
         catch (BrokenBarrierException broken)
         {
-            final = Task.FromResult(new ArrivalOutcome(ArrivalOutcomeKind.Broken, -1, 0, broken.Reason, _incarnation)
+            final = Task.FromResult(new ArrivalOutcome(ArrivalOutcomeKind.Broken, -1, 0, broken.Reason, _epoch)
             {
                 LostParticipants = broken.Reason == BrokenBarrierReason.ParticipantLost ? broken.LostParticipants : null,
             });
         }
         catch (OperationCanceledException) when (member.Evicted || !_deactivating)
         {
-            final = Task.FromResult(new ArrivalOutcome(member.Evicted ? ArrivalOutcomeKind.Evicted : ArrivalOutcomeKind.Cancelled, -1, 0, null, _incarnation));
+            final = Task.FromResult(new ArrivalOutcome(member.Evicted ? ArrivalOutcomeKind.Evicted : ArrivalOutcomeKind.Cancelled, -1, 0, null, _epoch));
         }
         catch (OperationCanceledException)
         {
