@@ -22,8 +22,9 @@ namespace Orleans.Barrier.Tests;
 /// <see cref="RemoteGrainStorage"/>, so that a kill can also lose a write, or let it land late or unacknowledged).
 /// What each arrival was told is read off the wire by <see cref="ArrivalOutcomeLedger"/>. Run over every
 /// <see cref="BarrierShape"/> by the nested classes at the end: on tiers the shards that ran on the killed silo die
-/// with it, and their participants re-attach to the next activations and must be counted once. (Killing only a
-/// shard's silo while the barrier grain lives is <see cref="TieredCrashTests"/>.)
+/// with it, and their participants re-attach to the next activations and must be counted once. On tiers every other
+/// round (where one exists) kills a silo that hosts shards but not the barrier grain instead: the root lives on and
+/// hears the shards' next activations re-attach the same participants, or recall those whose answers died.
 /// </summary>
 /// <remarks>
 /// Time-boxed: <c>BARRIER_CRASH_ROUNDS_SECONDS</c> (default 120) bounds the run over all shapes, split evenly between them, <c>BARRIER_CRASH_ROUNDS</c>
@@ -66,13 +67,29 @@ public abstract class CrashRoundsTests(ITestOutputHelper output, BarrierShape sh
         AroundRelease,
     }
 
+    private enum KillTarget
+    {
+        /// <summary>The silo of the barrier grain (and of whichever shards share it).</summary>
+        Root,
+
+        /// <summary>A silo that hosts shards of the barrier but not the barrier grain.</summary>
+        ShardsOnly,
+    }
+
     public async Task InitializeAsync()
     {
         ArrivalOutcomeLedger.Watch(_name);
-        _cluster = await BarrierClusterFixture.DeployAsync(silos: 3, builder =>
+        // On tiers a spare secondary: the shards a kill takes down come back while its replacement starts, so with one
+        // surviving secondary they would all join the barrier grain there and no silo would host shards only.
+        _cluster = await BarrierClusterFixture.DeployAsync(silos: _shape.Shards is null ? (short)3 : (short)4, builder =>
         {
             builder.AddSiloBuilderConfigurator<SiloConfigurator>();
             builder.AddClientBuilderConfigurator<ClientConfigurator>();
+            builder.AddSiloBuilderConfigurator<RemoteStorageConfigurator>();
+            if (_shape.Shards is not null)
+            {
+                builder.AddSiloBuilderConfigurator<ShardsOnSecondarySilos>();
+            }
         });
     }
 
@@ -174,11 +191,12 @@ public abstract class CrashRoundsTests(ITestOutputHelper output, BarrierShape sh
             round.Problems.Add($"before the round the barrier showed phase {before.Phase}, {before.Waiting} waiting, {before.State}; expected phase {round.PhaseBefore}, none waiting, filling");
         }
 
-        var host = _cluster.SecondarySilos.FirstOrDefault(s => s.SiloAddress.ToString() == before.HostSilo);
+        var host = await ChooseVictimAsync(round, before.HostSilo, random, bound);
         var silos = await Task.WhenAll(participants.Select(p => ThroughFailuresAsync(p.GetSiloAsync, bound)));
 
         // Grain waiters only on silos that survive this round: a waiter that dies with its silo is not a live waiter.
-        var survivors = participants.Where((_, i) => silos[i] != before.HostSilo).OrderBy(_ => random.Next()).ToList();
+        var victim = host?.SiloAddress.ToString() ?? before.HostSilo;
+        var survivors = participants.Where((_, i) => silos[i] != victim).OrderBy(_ => random.Next()).ToList();
         round.Moment = host is null ? KillMoment.None : random.Next(2) == 0 ? KillMoment.WhileFilling : KillMoment.AroundRelease;
         round.ArrivedBeforeKill = round.Moment == KillMoment.WhileFilling ? random.Next(Parties) : Parties - 1;
         round.KillOffsetMs = random.Next(KillEarliestMs, KillLatestMs + 1);
@@ -336,15 +354,54 @@ public abstract class CrashRoundsTests(ITestOutputHelper output, BarrierShape sh
         }
     }
 
+    /// <summary>
+    /// The silo to kill this round: the barrier grain's, or on tiers, every other round, a secondary silo that hosts
+    /// some of the barrier's active shards and not the barrier grain (the root's silo if there is no such silo).
+    /// Null if the barrier grain is on the primary, which cannot be killed, and no other silo qualifies.
+    /// </summary>
+    private async Task<SiloHandle?> ChooseVictimAsync(Round round, string? rootHost, Random random, CancellationToken bound)
+    {
+        var root = _cluster.SecondarySilos.FirstOrDefault(s => s.SiloAddress.ToString() == rootHost);
+        if (_shape.Shards is null || random.Next(2) == 0)
+        {
+            return root;
+        }
+
+        // Shards are placed at random over the silos and activated by their first wait, so look where they are now;
+        // those of a silo killed earlier come back wherever their next wait puts them.
+        var management = _cluster.Client.GetGrain<IManagementGrain>(0);
+        var shardSilos = new List<string>();
+        foreach (var key in _shape.ShardKeys(_name))
+        {
+            var shard = _cluster.Client.GetGrain<IBarrierShardGrain>(key);
+            if (await ThroughFailuresAsync(async () => (await management.GetActivationAddress(shard))?.ToString(), bound) is { } at)
+            {
+                shardSilos.Add(at);
+            }
+        }
+
+        var shardsOnly = _cluster.SecondarySilos
+            .Where(s => s.SiloAddress.ToString() != rootHost && shardSilos.Contains(s.SiloAddress.ToString()))
+            .ToList();
+        round.Note($"shards active on [{string.Join(", ", shardSilos)}]; {shardsOnly.Count} secondary silos host shards only");
+        if (shardsOnly.Count == 0)
+        {
+            return root;
+        }
+
+        round.Target = KillTarget.ShardsOnly;
+        return shardsOnly[random.Next(shardsOnly.Count)];
+    }
+
     private async Task KillAsync(Round round, SiloHandle host)
     {
-        round.Note($"killing the host {host.SiloAddress}");
+        round.Note($"killing {(round.Target == KillTarget.Root ? "the barrier grain's silo" : "a silo with shards only")} {host.SiloAddress}");
         var killing = Stopwatch.GetTimestamp();
         await _cluster.KillSiloAsync(host).WaitAsync(SiloBound);
         round.KilledAt = Stopwatch.GetTimestamp();
         round.KillDuration = Stopwatch.GetElapsedTime(killing);
         round.StoredPhaseAtKill = SharedGrainStorage.StoredPhase(_name);
-        round.Note($"host killed; storage holds phase {round.StoredPhaseAtKill}");
+        round.Note($"silo killed; storage holds phase {round.StoredPhaseAtKill}");
 
         // A new port: the port allocator would otherwise hand out the port of a silo that is still running.
         _replacement = _cluster.StartAdditionalSiloAsync(startAdditionalSiloOnNewPort: true);
@@ -423,6 +480,8 @@ public abstract class CrashRoundsTests(ITestOutputHelper output, BarrierShape sh
 
         public KillMoment Moment { get; set; }
 
+        public KillTarget Target { get; set; }
+
         public int ArrivedBeforeKill { get; set; }
 
         public int KillOffsetMs { get; set; }
@@ -451,11 +510,21 @@ public abstract class CrashRoundsTests(ITestOutputHelper output, BarrierShape sh
         public string Kind => Moment switch
         {
             KillMoment.None => "no kill (barrier on the primary)",
-            KillMoment.WhileFilling => $"while filling, {ArrivedBeforeKill} of {Parties} arrived",
+            KillMoment.WhileFilling => $"{Victim}while filling, {ArrivedBeforeKill} of {Parties} arrived",
+
+            // What storage held at the kill tells only when the barrier grain died.
+            _ when Target == KillTarget.ShardsOnly => $"{Victim}around the release: {Answered}",
             _ when StoredPhaseAtKill != PhaseBefore + 1 => "around the release: release not stored when the kill ended",
-            _ when AnsweredBeforeKilled == 0 => "around the release: release stored, nobody answered before the kill ended",
-            _ when AnsweredBeforeKilled < Parties => "around the release: release stored, some answered before the kill ended",
-            _ => "around the release: release stored, all answered before the kill ended",
+            _ => $"around the release: release stored, {Answered}",
+        };
+
+        private string Victim => Target == KillTarget.ShardsOnly ? "shards' silo " : string.Empty;
+
+        private string Answered => AnsweredBeforeKilled switch
+        {
+            0 => "nobody answered before the kill ended",
+            < Parties => "some answered before the kill ended",
+            _ => "all answered before the kill ended",
         };
 
         public void Note(string what) => _timeline.Enqueue($"{Stopwatch.GetElapsedTime(_started).TotalMilliseconds,8:F1} ms  {what}");
@@ -544,19 +613,33 @@ public abstract class CrashRoundsTests(ITestOutputHelper output, BarrierShape sh
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.PlaceOnSecondarySilos(GrainType.Create("barrier"));
+            siloBuilder.AddOutgoingGrainCallFilter<ArrivalOutcomeLedger>();
+            siloBuilder.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
+        }
+    }
 
-            // Registered after the fixture's shared storage, so the barriers get this one: the same records, reached
-            // with lag, and out of reach of a killed silo.
-            siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(
+    /// <summary>The in-process storage as a silo reaches it across a network, so that a kill can lose a write or let it land late.</summary>
+    private sealed class RemoteStorageConfigurator : ISiloConfigurator
+    {
+        // Registered after the fixture's shared storage, so the barriers get this one: the same records, reached
+        // with lag, and out of reach of a killed silo.
+        public void Configure(ISiloBuilder siloBuilder)
+            => siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(
                 SharedGrainStorage.Name,
                 (services, _) => new RemoteGrainStorage(
                     ActivatorUtilities.CreateInstance<SharedGrainStorage>(services),
                     services.GetRequiredService<DeepCopier>(),
                     StorageLatency,
                     services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
-            siloBuilder.AddOutgoingGrainCallFilter<ArrivalOutcomeLedger>();
-            siloBuilder.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
-        }
+    }
+
+    /// <summary>
+    /// Shards off the primary too: a shard placed there would never die, and shards that came back from a kill while
+    /// the primary was a candidate gathered there round by round, until no kill reached a shard.
+    /// </summary>
+    private sealed class ShardsOnSecondarySilos : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.PlaceOnSecondarySilos(GrainType.Create("barrier-shard"));
     }
 
     private sealed class ClientConfigurator : IClientBuilderConfigurator
