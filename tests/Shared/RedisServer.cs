@@ -6,7 +6,8 @@ namespace Orleans.Barrier.Tests;
 
 /// <summary>
 /// A throw-away <c>redis-server</c> of this test's own, on a free loopback port, with no persistence; stopped by its
-/// PID. Nothing is shared with other tests or with a Redis the machine may run.
+/// PID. Nothing is shared with other tests or with a Redis the machine may run (the cluster tests' Redis shape shares
+/// one per test run, <c>TestRedisServer</c>). Linked into the end-to-end and the cluster tests.
 /// </summary>
 internal sealed class RedisServer : IAsyncDisposable
 {
