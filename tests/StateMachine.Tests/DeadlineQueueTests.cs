@@ -173,6 +173,29 @@ public sealed class DeadlineQueueTests
         Assert.Equal(2, queue.Count);
     }
 
+    [Theory]
+    [InlineData(1, 68, 68)]
+    [InlineData(1, 69, 1)]
+    [InlineData(10, 104, 104)]
+    [InlineData(10, 105, 10)]
+    public void CompactForLive_DropsLeftBehindEntriesOnlyPastFourPerLiveOnePlus64(int live, int queued, int left)
+    {
+        var queue = NewQueue();
+        for (var i = 0; i < live; i++)
+        {
+            Add(queue, At(i + 1, DeadlineKind.Lease) with { Arrival = ArrivalId.New() });
+        }
+
+        for (var i = live; i < queued; i++)
+        {
+            Add(queue, Stale(At(i + 1, DeadlineKind.Lease) with { Arrival = ArrivalId.New() }));
+        }
+
+        queue.CompactForLive(live);
+
+        Assert.Equal(left, queue.Count);
+    }
+
     [Fact]
     public void Clear_DropsEveryEntry()
     {

@@ -64,8 +64,8 @@ internal sealed class ArrivalDeadlines
         waiting.LeaseExpiresAt = expiresAt;
         _schedule.Add(new ScheduledDeadline(waiting.Id, DeadlineKind.Lease, expiresAt), expiresAt);
 
-        // Each renewal leaves the old entry behind until it reaches the head; keep the queue proportional to the waiters.
-        _schedule.CompactIfOver((4 * _ledger.Count) + 64);
+        // Each renewal leaves the old entry behind until it reaches the head.
+        _schedule.CompactForLive(_ledger.Count);
     }
 
     /// <summary>Drops every deadline, when the ledger has been emptied.</summary>

@@ -75,6 +75,14 @@ internal sealed class DeadlineQueue<T>
     /// <summary>Drops every entry.</summary>
     public void Clear() => _queue.Clear();
 
+    /// <summary>
+    /// After a deadline moved (a lease renewed), drops the entries it left behind once they outnumber the
+    /// <paramref name="live"/> ones more than four to one: the one bound every owner of moving deadlines uses, so the
+    /// queue stays proportional to what it holds however often entries move.
+    /// </summary>
+    /// <param name="live">How many owners the queue holds deadlines for now.</param>
+    public void CompactForLive(int live) => CompactIfOver((4 * live) + 64);
+
     /// <summary>Rebuilds the queue from the current entries only, if more than <paramref name="most"/> are queued.</summary>
     /// <remarks>Callers pass a bound proportional to what they hold, so the queue stays proportional too however often entries move.</remarks>
     public void CompactIfOver(int most)

@@ -353,7 +353,7 @@ internal sealed partial class BarrierShardGrain : Grain, IBarrierShardGrain, IIn
 
         member.LeaseExpiresAt = now + lease;
         _leases.Add(new ScheduledDeadline(member.Id, DeadlineKind.Lease, member.LeaseExpiresAt.Value), member.LeaseExpiresAt.Value);
-        _leases.CompactIfOver((4 * _waiting.Count) + 64);
+        _leases.CompactForLive(_waiting.Count);
 
         ScheduleTimer();
     }
